@@ -116,7 +116,7 @@ export class FakeResourceClient implements ResourceClient<KubeObject> {
   async updateStatus(_ns: string | undefined, obj: KubeObject): Promise<KubeObject> {
     return this.put(obj);
   }
-  async patch(): Promise<KubeObject> {
+  async patch(_ns: string | undefined, _name: string, _patch: unknown): Promise<KubeObject> {
     throw new Error('FakeResourceClient.patch is not used by these tests');
   }
   async delete(ns: string | undefined, name: string, _opts?: DeleteOptions): Promise<KubeObject | Status> {
