@@ -1,0 +1,42 @@
+// The pod-template-hash Kubernetes gives a Deployment's ReplicaSets: FNV-32a over the template
+// (here its canonical JSON: keys sorted), plus the collision count as 4 little-endian bytes, printed
+// in decimal and then encoded with the same vowel-free alphabet as rand.SafeEncodeString.
+import type { PodTemplateSpec } from './types/index.js';
+
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** JSON with object keys sorted at every level, so equal objects give equal text */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (const b of bytes) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+export function safeEncodeString(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += ALPHANUMS[s.charCodeAt(i) % ALPHANUMS.length];
+  return out;
+}
+
+export function computePodTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
+  let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
+  if (collisionCount !== undefined && collisionCount !== null) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);
+    h = fnv32a(b, h);
+  }
+  return safeEncodeString(String(h));
+}
