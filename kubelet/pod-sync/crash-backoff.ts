@@ -47,6 +47,10 @@ export class CrashBackoff implements BackoffLookup {
     return e;
   }
 
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** forgets every key with this prefix (a pod's keys when it goes away) */
   forgetPrefix(prefix: string): void {
     for (const k of this.entries.keys()) if (k.startsWith(prefix)) this.entries.delete(k);
