@@ -1,0 +1,13 @@
+// Writing replies: JSON bodies with `Content-Type: application/json`, Status errors, Warning headers.
+import type { FastifyReply } from 'fastify';
+import { toStatus } from '../../api/status.js';
+
+export function sendJson(reply: FastifyReply, code: number, body: unknown, warnings: string[] = [], contentType = 'application/json'): FastifyReply {
+  if (warnings.length) reply.header('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  return reply.code(code).header('Content-Type', contentType).send(JSON.stringify(body));
+}
+
+export function sendError(reply: FastifyReply, e: unknown): FastifyReply {
+  const status = toStatus(e);
+  return reply.code(status.code).header('Content-Type', 'application/json').send(JSON.stringify(status));
+}

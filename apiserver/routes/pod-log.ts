@@ -1,0 +1,87 @@
+// pods/log: proxied to the node's kubelet at
+// https://<InternalIP>:<kubeletEndpoint.Port>/containerLogs/{ns}/{pod}/{container}?<query>, with the
+// apiserver's admin token, streaming the body (follow works). The kubelet's certificate is
+// self-signed, so it is not verified.
+import https from 'node:https';
+import type { FastifyReply } from 'fastify';
+import type { KubeObject } from '../../api/types/meta.js';
+import type { Node, Pod } from '../../api/types/core.js';
+import { findByResource } from '../../api/resources.js';
+import { badRequest, serviceUnavailable, StatusError } from '../../api/status.js';
+import type { ApiContext } from '../api-context.js';
+import type { Query } from './query.js';
+
+const PASSED = ['follow', 'previous', 'sinceSeconds', 'sinceTime', 'timestamps', 'tailLines', 'limitBytes'];
+
+/** Picks the container: the named one, or the only one; several and none named is a 400. */
+export function logContainer(pod: Pod, requested: string | null): string {
+  const names = [...(pod.spec?.containers ?? []).map((c) => c.name), ...(pod.spec?.initContainers ?? []).map((c) => c.name)];
+  if (requested) {
+    if (!names.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+    return requested;
+  }
+  const main = (pod.spec?.containers ?? []).map((c) => c.name);
+  if (main.length === 1) return main[0]!;
+  throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${main.join(' ')}]`);
+}
+
+export function kubeletLogUrl(node: Node, ns: string, pod: string, container: string, query: Query): URL {
+  const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (!ip || !port) throw serviceUnavailable(`the node ${JSON.stringify(node.metadata.name)} has no kubelet endpoint (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port); cannot fetch logs of pod ${JSON.stringify(pod)}`);
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  const url = new URL(`https://${host}:${port}/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(pod)}/${encodeURIComponent(container)}`);
+  for (const p of PASSED) {
+    const v = query.get(p);
+    if (v !== null) url.searchParams.set(p, v);
+  }
+  return url;
+}
+
+export async function servePodLog(ctx: ApiContext, ns: string, name: string, query: Query, reply: FastifyReply): Promise<void> {
+  const pods = findByResource('', 'pods')!;
+  const nodes = findByResource('', 'nodes')!;
+  const pod = (await ctx.registry.get(pods, ns, name)) as KubeObject as Pod;
+  const container = logContainer(pod, query.get('container'));
+  const nodeName = pod.spec?.nodeName;
+  if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+  let node: Node;
+  try {
+    node = (await ctx.registry.get(nodes, undefined, nodeName)) as KubeObject as Node;
+  } catch (e) {
+    if (e instanceof StatusError && e.code === 404) throw serviceUnavailable(`the node ${JSON.stringify(nodeName)} of pod ${JSON.stringify(name)} does not exist`);
+    throw e;
+  }
+  const url = kubeletLogUrl(node, ns, name, container, query);
+  await new Promise<void>((resolve, reject) => {
+    const upstream = https.request(url, {
+      method: 'GET',
+      rejectUnauthorized: false,
+      headers: { Authorization: `Bearer ${ctx.adminToken}` },
+      timeout: 10_000,
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('timed out connecting')));
+    upstream.on('error', (e) => {
+      if (!reply.raw.headersSent) reject(serviceUnavailable(`cannot reach the kubelet of node ${JSON.stringify(nodeName)} at ${url.host}: ${e.message}`));
+      else {
+        reply.raw.destroy();
+        resolve();
+      }
+    });
+    upstream.on('response', (res) => {
+      upstream.setTimeout(0);
+      reply.hijack();
+      const ct = res.headers['content-type'] ?? 'text/plain';
+      reply.raw.writeHead(res.statusCode ?? 502, { 'Content-Type': ct, 'Transfer-Encoding': 'chunked' });
+      res.pipe(reply.raw);
+      const stop = (): void => {
+        res.destroy();
+        upstream.destroy();
+      };
+      reply.raw.on('close', stop);
+      res.on('end', () => resolve());
+      res.on('error', () => resolve());
+    });
+    upstream.end();
+  });
+}

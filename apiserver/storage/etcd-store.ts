@@ -1,0 +1,215 @@
+// ObjectStore on etcd v3 (etcd3 client, raw KV RPCs for speed): values are the object's JSON without
+// metadata.resourceVersion, which is filled from the key's mod revision on every read.
+import { Etcd3, type IKeyValue, type IEvent } from 'etcd3';
+import type { KubeObject } from '../../api/types/meta.js';
+import {
+  type ListRequest,
+  type ObjectStore,
+  type RawEvent,
+  StoreError,
+  type StoredList,
+  type StoreWatch,
+  type StoreWatchHandlers,
+} from './object-store.js';
+
+function encode(obj: KubeObject): Buffer {
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
+  return Buffer.from(JSON.stringify({ ...obj, metadata: meta }));
+}
+
+function decode(kv: IKeyValue, revision?: string): KubeObject {
+  const obj = JSON.parse(kv.value.toString('utf8')) as KubeObject;
+  obj.metadata.resourceVersion = revision ?? kv.mod_revision;
+  return obj;
+}
+
+/** The end of a prefix range: the prefix with its last byte incremented. */
+export function prefixEnd(prefix: string): Buffer {
+  const b = Buffer.from(prefix);
+  const end = Buffer.from(b);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]);
+}
+
+function unavailable(e: unknown): StoreError {
+  return new StoreError('unavailable', `etcd: ${(e as Error).message ?? String(e)}`);
+}
+
+function isCompacted(e: unknown): boolean {
+  return /compacted/i.test((e as Error)?.message ?? '');
+}
+
+export class EtcdStore implements ObjectStore {
+  private readonly client: Etcd3;
+
+  constructor(endpoints: string[]) {
+    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000 });
+  }
+
+  async create(key: string, obj: KubeObject): Promise<KubeObject> {
+    const k = Buffer.from(key);
+    let res;
+    try {
+      res = await this.client.kv.txn({
+        compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: 0 }],
+        success: [{ request_put: { key: k, value: encode(obj) } }],
+        failure: [],
+      });
+    } catch (e) {
+      throw unavailable(e);
+    }
+    if (!res.succeeded) throw new StoreError('exists', `${key} already exists`);
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.header.revision } };
+  }
+
+  async get(key: string): Promise<KubeObject | undefined> {
+    let res;
+    try {
+      res = await this.client.kv.range({ key: Buffer.from(key) });
+    } catch (e) {
+      throw unavailable(e);
+    }
+    const kv = res.kvs[0];
+    return kv ? decode(kv) : undefined;
+  }
+
+  async update(key: string, obj: KubeObject, expectedRevision: number): Promise<KubeObject> {
+    const k = Buffer.from(key);
+    let res;
+    try {
+      res = await this.client.kv.txn({
+        compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
+        success: [{ request_put: { key: k, value: encode(obj) } }],
+        failure: [{ request_range: { key: k } }],
+      });
+    } catch (e) {
+      throw unavailable(e);
+    }
+    if (!res.succeeded) {
+      const kv = res.responses[0]?.response_range?.kvs[0];
+      if (!kv) throw new StoreError('notfound', `${key} not found`);
+      throw new StoreError('conflict', `${key} was modified`, decode(kv));
+    }
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.header.revision } };
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<KubeObject> {
+    const k = Buffer.from(key);
+    let res;
+    try {
+      res = await this.client.kv.txn({
+        compare: expectedRevision === undefined
+          ? [{ key: k, target: 'Version', result: 'Greater', version: 0 }]
+          : [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
+        success: [{ request_delete_range: { key: k, prev_kv: true } }],
+        failure: [{ request_range: { key: k } }],
+      });
+    } catch (e) {
+      throw unavailable(e);
+    }
+    if (!res.succeeded) {
+      const kv = res.responses[0]?.response_range?.kvs[0];
+      if (!kv) throw new StoreError('notfound', `${key} not found`);
+      throw new StoreError('conflict', `${key} was modified`, decode(kv));
+    }
+    const prev = res.responses[0]?.response_delete_range?.prev_kvs[0];
+    if (!prev) throw new StoreError('notfound', `${key} not found`);
+    return decode(prev, res.header.revision);
+  }
+
+  async list(prefix: string, req: ListRequest = {}): Promise<StoredList> {
+    const start = req.startKey ? Buffer.from(req.startKey) : Buffer.from(prefix);
+    let res;
+    try {
+      res = await this.client.kv.range({
+        key: start,
+        range_end: prefixEnd(prefix),
+        limit: req.limit ?? 0,
+        revision: req.revision ?? 0,
+      });
+    } catch (e) {
+      if (isCompacted(e)) throw new StoreError('compacted', `revision ${req.revision} has been compacted`);
+      throw unavailable(e);
+    }
+    const items = res.kvs.map((kv) => decode(kv));
+    const total = Number(res.count);
+    const out: StoredList = { items, revision: Number(res.header.revision), remaining: Math.max(0, total - items.length) };
+    if (res.more && res.kvs.length) out.nextKey = res.kvs[res.kvs.length - 1]!.key.toString('utf8') + '\x00';
+    return out;
+  }
+
+  async count(prefix: string): Promise<number> {
+    try {
+      const res = await this.client.kv.range({ key: Buffer.from(prefix), range_end: prefixEnd(prefix), count_only: true });
+      return Number(res.count);
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
+  async currentRevision(): Promise<number> {
+    try {
+      const res = await this.client.kv.range({ key: Buffer.from('/registry/~revision'), count_only: true });
+      return Number(res.header.revision);
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
+  watch(prefix: string, afterRevision: number, handlers: StoreWatchHandlers): StoreWatch {
+    let cancelled = false;
+    const watcher = this.client
+      .watch()
+      .prefix(prefix)
+      .withPreviousKV()
+      .startRevision(String(afterRevision + 1))
+      .watcher();
+    watcher.on('data', (res) => {
+      if (cancelled || !res.events.length) return;
+      const events: RawEvent[] = res.events.map((ev: IEvent) => toRawEvent(ev));
+      handlers.onEvents(events, Number(res.header.revision));
+    });
+    watcher.on('error', (e: Error) => {
+      if (cancelled) return;
+      cancelled = true;
+      watcher.cancel().catch(() => undefined);
+      handlers.onError(
+        isCompacted(e)
+          ? new StoreError('compacted', `too old resource version: ${afterRevision}`)
+          : new StoreError('unavailable', `etcd watch: ${e.message}`),
+      );
+    });
+    return {
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        watcher.cancel().catch(() => undefined);
+      },
+    };
+  }
+
+  async compact(revision: number): Promise<void> {
+    await this.client.kv.compact({ revision, physical: true });
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+function toRawEvent(ev: IEvent): RawEvent {
+  const key = ev.kv.key.toString('utf8');
+  const revision = Number(ev.kv.mod_revision);
+  const previous = ev.prev_kv && ev.prev_kv.value?.length ? decode(ev.prev_kv) : undefined;
+  if (ev.type === 'Delete') {
+    if (!previous) throw new StoreError('unavailable', `etcd watch: delete of ${key} without its previous value`);
+    const object: KubeObject = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(revision) } };
+    return { type: 'DELETED', key, revision, object, previous };
+  }
+  return { type: ev.kv.version === '1' ? 'ADDED' : 'MODIFIED', key, revision, object: decode(ev.kv), previous };
+}
