@@ -8,7 +8,8 @@ export type FieldErrorType =
   | 'FieldValueDuplicate'
   | 'FieldValueNotSupported'
   | 'FieldValueForbidden'
-  | 'FieldValueTooLong';
+  | 'FieldValueTooLong'
+  | 'FieldValueNotFound';
 
 export interface FieldError {
   type: FieldErrorType;
@@ -24,6 +25,7 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueNotSupported: 'Unsupported value',
   FieldValueForbidden: 'Forbidden',
   FieldValueTooLong: 'Too long',
+  FieldValueNotFound: 'Not found',
 };
 
 export function required(path: string, detail = ''): FieldError {
@@ -51,6 +53,14 @@ export function tooLong(path: string, value: unknown, maxLength: number): FieldE
   return { type: 'FieldValueTooLong', field: path, value, message: `may not be more than ${maxLength} bytes` };
 }
 
+export function notFoundValue(path: string, value: unknown): FieldError {
+  return { type: 'FieldValueNotFound', field: path, value, message: '' };
+}
+
+export function tooLongTotal(path: string, maxLength: number): FieldError {
+  return { type: 'FieldValueTooLong', field: path, message: `must have at most ${maxLength} bytes` };
+}
+
 /** Renders a value the way Go's `%#v` does for the shapes our objects hold. */
 export function goValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -62,7 +72,7 @@ export function goValue(value: unknown): string {
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.every(([, v]) => typeof v === 'string')) {
+    if (entries.length > 0 && entries.every(([, v]) => typeof v === 'string')) {
       const body = entries
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
