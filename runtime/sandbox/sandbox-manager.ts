@@ -1,0 +1,217 @@
+// Pod sandboxes: the pause process holding the pod's namespaces, its pinned network namespace
+// wired by CNI, the pod cgroup, and the shared /etc files. Every step is recorded before it is
+// taken; teardown is idempotent and runs from whatever the record says was made.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { alreadyExists, notFound } from '../cri/cri-error.js';
+import type { PodSandboxConfig } from '../cri/cri-types.js';
+import { KeyedMutex } from '../cri/keyed-mutex.js';
+import { resolveId } from '../cri/list-filters.js';
+import type { RecordStore } from '../cri/record-store.js';
+import { resultIps, toCniPortMappings } from '../network/cni-config.js';
+import type { PodNetwork } from '../network/cni-network.js';
+import type { CniAttachment } from '../network/cni-types.js';
+import type { NetnsPinner } from '../network/netns-pin.js';
+import type { PauseLauncher } from './pause-launcher.js';
+import type { PodCgroups } from './pod-cgroups.js';
+import { podFilePaths, writePodFiles } from './pod-files.js';
+import { sandboxKey, type SandboxRecord } from './sandbox-record.js';
+
+export interface SandboxManagerDeps {
+  root: string;
+  store: RecordStore<SandboxRecord>;
+  pause: PauseLauncher;
+  pinner: NetnsPinner;
+  network: PodNetwork;
+  cgroups: PodCgroups;
+  log: Logger;
+  hostResolvConfPath?: string;
+}
+
+export const nowNanos = (): number => Date.now() * 1_000_000;
+
+export class SandboxManager {
+  private readonly records = new Map<string, SandboxRecord>();
+  private readonly lock = new KeyedMutex();
+
+  constructor(private readonly d: SandboxManagerDeps) {}
+
+  /** Loads records; half-made sandboxes (a crash during RunPodSandbox) are torn down and dropped. */
+  async recover(): Promise<void> {
+    for (const rec of await this.d.store.list()) {
+      if (rec.phase === 'creating') {
+        this.d.log.warn({ sandbox: rec.id }, 'removing a sandbox left half-made by a crash');
+        await this.teardown(rec, true);
+        continue;
+      }
+      this.records.set(rec.id, rec);
+    }
+  }
+
+  list(): SandboxRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** By id or unique id prefix; undefined when absent. */
+  find(id: string): SandboxRecord | undefined {
+    const full = resolveId(this.records.keys(), id);
+    return full ? this.records.get(full) : undefined;
+  }
+
+  get(id: string): SandboxRecord {
+    const rec = this.find(id);
+    if (!rec) throw notFound('pod sandbox', id);
+    return rec;
+  }
+
+  async isReady(rec: SandboxRecord): Promise<boolean> {
+    return rec.phase === 'ready' && rec.pause !== undefined && (await this.d.pause.isAlive(rec.pause));
+  }
+
+  /** Runs a new sandbox; the config must already be validated. */
+  async run(config: PodSandboxConfig, runtimeHandler: string): Promise<SandboxRecord> {
+    const md = config.metadata!;
+    const key = sandboxKey(md);
+    return this.lock.run(`key:${key}`, async () => {
+      for (const rec of [...this.records.values()]) {
+        if (rec.key !== key) continue;
+        throw alreadyExists(`pod sandbox name ${JSON.stringify(key)} is in use by sandbox ${rec.id}`);
+      }
+      for (const rec of await this.d.store.list()) {
+        if (rec.key === key && rec.phase === 'creating' && !this.records.has(rec.id)) {
+          this.d.log.warn({ sandbox: rec.id }, 'cleaning a half-made sandbox of the same name before retrying');
+          await this.teardown(rec, true);
+        }
+      }
+      const id = randomBytes(32).toString('hex');
+      const ns = config.linux?.security_context?.namespace_options ?? null;
+      const hostNetwork = ns?.network === 'NODE';
+      const cgroupParent = trimCgroup(config.linux?.cgroup_parent || `skiff/pod${md.uid}`);
+      const rec: SandboxRecord = {
+        id,
+        key,
+        phase: 'creating',
+        config,
+        runtimeHandler,
+        createdAt: nowNanos(),
+        dir: join(this.d.root, 'sandboxes', id),
+        hostNetwork,
+        hostIpc: ns?.ipc === 'NODE',
+        sharePid: ns !== null && ns.pid === 'POD',
+        cgroupParent,
+        ownsCgroupParent: !(await this.d.cgroups.exists(cgroupParent)),
+        pauseCgroup: `${cgroupParent}/skiff-pause-${id.slice(0, 12)}`,
+        netnsPath: hostNetwork ? '' : join(this.d.root, 'netns', id),
+        networkOwed: false,
+        ip: '',
+        additionalIps: [],
+      };
+      await this.d.store.write(id, rec);
+      try {
+        await this.create(rec);
+      } catch (err) {
+        this.d.log.error({ sandbox: id, err: (err as Error).message }, 'RunPodSandbox failed; undoing');
+        await this.teardown(rec, true).catch((e: Error) => this.d.log.error({ sandbox: id, err: e.message }, 'undo failed'));
+        throw err;
+      }
+      return rec;
+    });
+  }
+
+  private async create(rec: SandboxRecord): Promise<void> {
+    await fs.mkdir(rec.dir, { recursive: true, mode: 0o711 });
+    const procs = await this.d.cgroups.create(rec.pauseCgroup);
+    const unshare: ('net' | 'ipc' | 'uts' | 'pid')[] = [];
+    if (!rec.hostNetwork) unshare.push('net', 'uts');
+    if (!rec.hostIpc) unshare.push('ipc');
+    if (rec.sharePid) unshare.push('pid');
+    rec.pause = await this.d.pause.start({
+      unshare,
+      hostname: rec.hostNetwork ? undefined : rec.config.hostname || rec.config.metadata!.name,
+      cgroupProcs: procs,
+    });
+    await this.d.store.write(rec.id, rec);
+    if (!rec.hostNetwork) {
+      await this.d.pinner.pin(rec.pause.pid, rec.netnsPath);
+      rec.networkOwed = true;
+      await this.d.store.write(rec.id, rec);
+      rec.cniResult = await this.d.network.add(this.attachment(rec));
+      const ips = resultIps(rec.cniResult);
+      rec.ip = ips.ip;
+      rec.additionalIps = ips.additional;
+    }
+    await writePodFiles(rec.dir, {
+      hostname: rec.hostNetwork ? (await fs.readFile('/proc/sys/kernel/hostname', 'utf8')).trim() : rec.config.hostname || rec.config.metadata!.name,
+      podIp: rec.ip,
+      dns: rec.config.dns_config,
+      hostResolvConfPath: this.d.hostResolvConfPath,
+    });
+    rec.phase = 'ready';
+    await this.d.store.write(rec.id, rec);
+    this.records.set(rec.id, rec);
+  }
+
+  attachment(rec: SandboxRecord): CniAttachment {
+    const md = rec.config.metadata!;
+    return {
+      containerId: rec.id,
+      netns: rec.netnsPath,
+      ifName: 'eth0',
+      args: { K8S_POD_NAMESPACE: md.namespace, K8S_POD_NAME: md.name, K8S_POD_INFRA_CONTAINER_ID: rec.id, K8S_POD_UID: md.uid },
+      portMappings: toCniPortMappings(rec.config.port_mappings),
+    };
+  }
+
+  podFiles(rec: SandboxRecord) {
+    return podFilePaths(rec.dir);
+  }
+
+  /** Stops the sandbox (its containers must already be stopped): network down, pause gone. Idempotent. */
+  async stop(id: string): Promise<void> {
+    const rec = this.find(id);
+    if (!rec) return;
+    await this.lock.run(rec.id, async () => {
+      await this.releaseNetworkAndPause(rec);
+      if (rec.phase !== 'stopped') {
+        rec.phase = 'stopped';
+        await this.d.store.write(rec.id, rec);
+      }
+    });
+  }
+
+  /** Removes the sandbox (its containers must already be removed). Idempotent. */
+  async remove(id: string): Promise<void> {
+    const rec = this.find(id);
+    if (!rec) return;
+    await this.lock.run(rec.id, async () => {
+      await this.teardown(rec, true);
+      this.records.delete(rec.id);
+    });
+  }
+
+  private async releaseNetworkAndPause(rec: SandboxRecord): Promise<void> {
+    if (rec.networkOwed) {
+      await this.d.network.del(this.attachment(rec), rec.cniResult);
+      rec.networkOwed = false;
+      await this.d.store.write(rec.id, rec);
+    }
+    if (rec.netnsPath) await this.d.pinner.unpin(rec.netnsPath);
+    if (rec.pause) await this.d.pause.stop(rec.pause);
+  }
+
+  /** Undo everything the record says may exist; with `drop`, delete the record too. */
+  private async teardown(rec: SandboxRecord, drop: boolean): Promise<void> {
+    if (rec.phase === 'creating') rec.networkOwed = !rec.hostNetwork; // ADD may have begun before the record said so
+    await this.releaseNetworkAndPause(rec);
+    await this.d.cgroups.destroy(rec.pauseCgroup);
+    if (rec.ownsCgroupParent) await this.d.cgroups.destroy(rec.cgroupParent);
+    await fs.rm(rec.dir, { recursive: true, force: true });
+    if (drop) await this.d.store.remove(rec.id);
+  }
+}
+
+function trimCgroup(path: string): string {
+  return path.replace(/^\/+/, '').replace(/\/+$/, '');
+}
