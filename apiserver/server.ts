@@ -2,6 +2,7 @@
 // etcd servers are given); the HTTPS listener (and an optional plain-HTTP test listener); the
 // built-in namespaces.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -111,6 +112,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServerH
     cleanups.push(async () => namespaces.stop());
 
     const closing = new AbortController();
+    setMaxListeners(0, closing.signal); // one listener per open watch
     const ctx: ApiContext = {
       registry,
       watchCaches,

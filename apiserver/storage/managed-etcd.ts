@@ -88,8 +88,14 @@ export async function startManagedEtcd(opts: ManagedEtcdOptions): Promise<Manage
   });
   let spawnError: Error | undefined;
   child.on('error', (e) => (spawnError = e));
+  // If this process exits without stop() (a crash), do not leave etcd behind.
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
 
   const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     if (!(await waitExit(child, 5000))) {
