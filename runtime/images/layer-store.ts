@@ -1,0 +1,80 @@
+// Unpacked layers keyed by chain ID: `<root>/layers/<chainID hex>/`. A layer is unpacked into
+// `<root>/layers/.tmp-<hex>-<random>/` and renamed into place only when its diff ID matched, so a
+// crash never leaves a half layer that looks complete. Concurrent requests for one chain ID share
+// one unpack.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import path from 'node:path';
+import { digestHex } from './digest.js';
+import { DigestMismatchError } from './errors.js';
+import { unpackLayer } from './layer-unpacker.js';
+import { SingleFlight } from './single-flight.js';
+
+export const LAYER_TMP_PREFIX = '.tmp-';
+
+export class LayerStore {
+  readonly dir: string;
+  private readonly flights = new SingleFlight<boolean>();
+
+  constructor(root: string) {
+    this.dir = path.join(root, 'layers');
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  path(chainId: string): string {
+    return path.join(this.dir, digestHex(chainId));
+  }
+
+  has(chainId: string): boolean {
+    return fs.existsSync(this.path(chainId));
+  }
+
+  /**
+   * Makes sure the layer exists, unpacking `open()`'s bytes (the layer blob, compressed or not)
+   * when it does not. Returns true when this call unpacked it.
+   */
+  ensure(chainId: string, diffId: string, open: () => Promise<AsyncIterable<Buffer>>): Promise<boolean> {
+    return this.flights.run(chainId, async () => {
+      const final = this.path(chainId);
+      if (fs.existsSync(final)) return false;
+      const tmp = path.join(this.dir, `${LAYER_TMP_PREFIX}${digestHex(chainId)}-${randomBytes(4).toString('hex')}`);
+      fs.mkdirSync(tmp, { mode: 0o755 });
+      try {
+        const result = await unpackLayer(await open(), tmp);
+        if (result.diffId !== diffId) throw new DigestMismatchError(`layer ${chainId} (uncompressed)`, diffId, result.diffId);
+        try {
+          fs.renameSync(tmp, final);
+        } catch (e) {
+          // another process finished the same layer first
+          if (!fs.existsSync(final)) throw e;
+          fs.rmSync(tmp, { recursive: true, force: true });
+          return false;
+        }
+        return true;
+      } catch (e) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        throw e;
+      }
+    });
+  }
+
+  /** chain IDs of the complete layers on disk */
+  list(): string[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((n) => /^[a-f0-9]{64}$/.test(n))
+      .map((n) => `sha256:${n}`);
+  }
+
+  /** leftovers of interrupted unpacks */
+  tempDirs(): string[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((n) => n.startsWith(LAYER_TMP_PREFIX))
+      .map((n) => path.join(this.dir, n));
+  }
+
+  get busy(): boolean {
+    return this.flights.size > 0;
+  }
+}

@@ -1,0 +1,198 @@
+// Pulls one image: resolve the reference, pick linux/amd64 from an index, fetch the config, then
+// download every layer in parallel, streaming each blob to the content store (sha256 checked on
+// the fly) and into its unpacker at once. Two pulls needing one blob at the same time download it
+// once: the second waits for the first and unpacks from the stored blob.
+import { chainIds as computeChainIds } from './digest.js';
+import { ContentStore } from './content-store.js';
+import { UnsupportedImageError } from './errors.js';
+import type { PullProgress } from './image-store.js';
+import type { LayerStore } from './layer-store.js';
+import { looksLikeIndex, parseImageConfig, parseIndex, parseManifest, type ParsedConfig } from './manifest-parse.js';
+import type { Descriptor } from './media-types.js';
+import { choosePlatformManifest } from './platform.js';
+import { formatReference, type ImageReference } from './reference.js';
+import type { RegistryClient, ResolvedManifest } from './registry-client.js';
+import type { RegistryEndpoint } from './hosts-config.js';
+
+export interface PullShared {
+  content: ContentStore;
+  layers: LayerStore;
+  /** blob digest → the download in progress (resolves when the blob is stored) */
+  blobFlights: Map<string, Promise<void>>;
+}
+
+export interface PulledImage {
+  /** the digest the reference resolved to (index or manifest) */
+  targetDigest: string;
+  configDigest: string;
+  parsed: ParsedConfig;
+  chainIds: string[];
+  blobs: string[];
+  size: number;
+}
+
+export async function pullImage(
+  ref: ImageReference,
+  client: RegistryClient,
+  shared: PullShared,
+  onProgress: (p: PullProgress) => void = () => undefined,
+): Promise<PulledImage> {
+  const name = formatReference(ref);
+  const top = await client.resolve(ref);
+  const blobs: string[] = [];
+  let manifestDoc: ResolvedManifest = top;
+  if (looksLikeIndex(top.body, top.mediaType)) {
+    await shared.content.put(top.body, top.digest, `index of ${name}`);
+    blobs.push(top.digest);
+    const chosen = choosePlatformManifest(parseIndex(top.body, `index of ${name}`), undefined, `index of ${name}`);
+    manifestDoc = await client.fetchManifest(top.endpoint, ref.path, chosen);
+  }
+  const manifest = parseManifest(manifestDoc.body, `manifest of ${name}`);
+  await shared.content.put(manifestDoc.body, manifestDoc.digest, `manifest of ${name}`);
+  blobs.push(manifestDoc.digest);
+
+  const configBody = await fetchSmallBlob(client, top.endpoint, ref.path, manifest.config, shared, `config of ${name}`);
+  const parsed = parseImageConfig(configBody, `config of ${name}`);
+  blobs.push(manifest.config.digest);
+  if (parsed.diffIds.length !== manifest.layers.length) {
+    throw new UnsupportedImageError(
+      `${name}: manifest has ${manifest.layers.length} layers but the config lists ${parsed.diffIds.length} diff IDs`,
+    );
+  }
+  const chainIds = computeChainIds(parsed.diffIds);
+  for (const l of manifest.layers) onProgress({ digest: l.digest, total: l.size, done: 0, phase: 'waiting' });
+  await Promise.all(
+    manifest.layers.map((desc, i) =>
+      ensureLayer(client, top.endpoint, ref.path, desc, parsed.diffIds[i], chainIds[i], shared, onProgress, name),
+    ),
+  );
+  blobs.push(...manifest.layers.map((l) => l.digest));
+  const size = manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0);
+  return { targetDigest: top.digest, configDigest: manifest.config.digest, parsed, chainIds, blobs, size };
+}
+
+async function fetchSmallBlob(
+  client: RegistryClient,
+  ep: RegistryEndpoint,
+  repoPath: string,
+  desc: Descriptor,
+  shared: PullShared,
+  what: string,
+): Promise<Buffer> {
+  if (!(await shared.content.has(desc.digest))) {
+    await downloadOnce(desc.digest, shared, async () => {
+      const res = await client.fetchBlob(ep, repoPath, desc);
+      for await (const _ of shared.content.ingest(res, { digest: desc.digest, size: desc.size, what })) {
+        // stored as it streams
+      }
+    });
+  }
+  return shared.content.read(desc.digest);
+}
+
+/**
+ * Runs `download` unless another download of the same blob is under way, in which case it waits
+ * for that one. Returns true when this call downloaded.
+ */
+async function downloadOnce(digest: string, shared: PullShared, download: () => Promise<void>): Promise<boolean> {
+  const other = shared.blobFlights.get(digest);
+  if (other) {
+    await other;
+    return false;
+  }
+  const flight = download();
+  const settled = flight.finally(() => shared.blobFlights.delete(digest));
+  settled.catch(() => undefined);
+  shared.blobFlights.set(digest, settled);
+  await settled;
+  return true;
+}
+
+async function ensureLayer(
+  client: RegistryClient,
+  ep: RegistryEndpoint,
+  repoPath: string,
+  desc: Descriptor,
+  diffId: string,
+  chainId: string,
+  shared: PullShared,
+  onProgress: (p: PullProgress) => void,
+  name: string,
+): Promise<void> {
+  const what = `layer ${desc.digest} of ${name}`;
+  if (shared.layers.has(chainId)) {
+    onProgress({ digest: desc.digest, total: desc.size, done: desc.size, phase: 'exists' });
+    return;
+  }
+  await shared.layers.ensure(chainId, diffId, async () => {
+    if (await shared.content.has(desc.digest)) {
+      onProgress({ digest: desc.digest, total: desc.size, done: 0, phase: 'extracting' });
+      return shared.content.stream(desc.digest);
+    }
+    const other = shared.blobFlights.get(desc.digest);
+    if (other) {
+      await other;
+      onProgress({ digest: desc.digest, total: desc.size, done: 0, phase: 'extracting' });
+      return shared.content.stream(desc.digest);
+    }
+    // this call downloads: the blob streams into the store and, at the same time, the unpacker
+    let release!: () => void;
+    let fail!: (e: unknown) => void;
+    const flight = new Promise<void>((resolve, reject) => {
+      release = resolve;
+      fail = reject;
+    });
+    flight.catch(() => undefined);
+    shared.blobFlights.set(desc.digest, flight);
+    try {
+      const res = await client.fetchBlob(ep, repoPath, desc);
+      const stored = shared.content.ingest(progressTap(res, desc, onProgress), { digest: desc.digest, size: desc.size, what }, () => {
+        shared.blobFlights.delete(desc.digest);
+        release();
+      });
+      return guard(stored, (e) => {
+        shared.blobFlights.delete(desc.digest);
+        fail(e);
+      });
+    } catch (e) {
+      shared.blobFlights.delete(desc.digest);
+      fail(e);
+      throw e;
+    }
+  });
+  onProgress({ digest: desc.digest, total: desc.size, done: desc.size, phase: 'done' });
+}
+
+/** reports download progress at most every 100 ms */
+async function* progressTap(
+  source: AsyncIterable<Buffer>,
+  desc: Descriptor,
+  onProgress: (p: PullProgress) => void,
+): AsyncGenerator<Buffer> {
+  let done = 0;
+  let last = 0;
+  for await (const chunk of source) {
+    done += chunk.length;
+    const now = Date.now();
+    if (now - last >= 100) {
+      last = now;
+      onProgress({ digest: desc.digest, total: desc.size, done, phase: 'downloading' });
+    }
+    yield chunk;
+  }
+  onProgress({ digest: desc.digest, total: desc.size, done, phase: 'verifying' });
+}
+
+/** calls `onAbort` when the stream fails or its consumer stops before the end */
+async function* guard(source: AsyncGenerator<Buffer>, onAbort: (e: unknown) => void): AsyncGenerator<Buffer> {
+  let finished = false;
+  try {
+    yield* source;
+    finished = true;
+  } catch (e) {
+    onAbort(e);
+    throw e;
+  } finally {
+    if (!finished) onAbort(new Error('download abandoned'));
+  }
+}
