@@ -95,6 +95,11 @@ export function invalid(
   return err(422, 'Invalid', message, details);
 }
 
+/** 422 with a message only: a patch that is well formed but cannot be applied. */
+export function unprocessable(msg: string): StatusError {
+  return err(422, 'Invalid', msg);
+}
+
 export function badRequest(msg: string): StatusError {
   return err(400, 'BadRequest', msg);
 }
