@@ -53,6 +53,8 @@ export interface ContainerState {
 export interface CreateOptions {
   /** file that receives stdout/stderr in the CRI log format; none: output discarded */
   logPath?: string;
+  /** where the container's stdio goes: the CRI log (default with logPath), nowhere (default without), or the caller's own fds 0-2 (`skiff oci`) */
+  stdio?: 'log' | 'null' | 'inherit';
 }
 
 export interface ExecOptions {
