@@ -78,6 +78,7 @@ export class Authorizer {
   async onUnauthorized(ep: RegistryEndpoint, challengeHeader: string | undefined, scope: string, sent?: string): Promise<boolean> {
     const challenges = parseChallenges(challengeHeader ?? '');
     const creds = this.credentials(ep);
+    if (creds?.registryToken) return `Bearer ${creds.registryToken}` !== sent;
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer?.params.realm) {
       const header = await this.fetchToken(ep, bearer.params, scope, creds);

@@ -61,11 +61,14 @@ export async function pullImage(
   }
   const chainIds = computeChainIds(parsed.diffIds);
   for (const l of manifest.layers) onProgress({ digest: l.digest, total: l.size, done: 0, phase: 'waiting' });
-  await Promise.all(
+  // every layer settles before the pull reports, so a failure never leaves work running behind it
+  const results = await Promise.allSettled(
     manifest.layers.map((desc, i) =>
       ensureLayer(client, top.endpoint, ref.path, desc, parsed.diffIds[i], chainIds[i], shared, onProgress, name),
     ),
   );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   blobs.push(...manifest.layers.map((l) => l.digest));
   const size = manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0);
   return { targetDigest: top.digest, configDigest: manifest.config.digest, parsed, chainIds, blobs, size };
@@ -124,43 +127,62 @@ async function ensureLayer(
     onProgress({ digest: desc.digest, total: desc.size, done: desc.size, phase: 'exists' });
     return;
   }
-  await shared.layers.ensure(chainId, diffId, async () => {
-    if (await shared.content.has(desc.digest)) {
-      onProgress({ digest: desc.digest, total: desc.size, done: 0, phase: 'extracting' });
-      return shared.content.stream(desc.digest);
-    }
-    const other = shared.blobFlights.get(desc.digest);
-    if (other) {
-      await other;
-      onProgress({ digest: desc.digest, total: desc.size, done: 0, phase: 'extracting' });
-      return shared.content.stream(desc.digest);
-    }
-    // this call downloads: the blob streams into the store and, at the same time, the unpacker
-    let release!: () => void;
-    let fail!: (e: unknown) => void;
-    const flight = new Promise<void>((resolve, reject) => {
-      release = resolve;
-      fail = reject;
-    });
-    flight.catch(() => undefined);
-    shared.blobFlights.set(desc.digest, flight);
-    try {
-      const res = await client.fetchBlob(ep, repoPath, desc);
-      const stored = shared.content.ingest(progressTap(res, desc, onProgress), { digest: desc.digest, size: desc.size, what }, () => {
-        shared.blobFlights.delete(desc.digest);
-        release();
-      });
-      return guard(stored, (e) => {
-        shared.blobFlights.delete(desc.digest);
-        fail(e);
-      });
-    } catch (e) {
-      shared.blobFlights.delete(desc.digest);
-      fail(e);
-      throw e;
-    }
-  });
+  const download = { stored: false };
+  try {
+    await shared.layers.ensure(chainId, diffId, () => openLayerSource(client, ep, repoPath, desc, shared, onProgress, what, download));
+  } catch (e) {
+    // a blob that does not unpack is useless: drop it if this call stored it
+    if (download.stored) await shared.content.delete(desc.digest);
+    if (e instanceof Error && !e.message.includes(desc.digest)) e.message = `${what}: ${e.message}`;
+    throw e;
+  }
   onProgress({ digest: desc.digest, total: desc.size, done: desc.size, phase: 'done' });
+}
+
+/**
+ * The layer blob's bytes for the unpacker: from the store when present (or once another pull has
+ * stored it), else from the registry, streaming into the store and the unpacker at once.
+ */
+async function openLayerSource(
+  client: RegistryClient,
+  ep: RegistryEndpoint,
+  repoPath: string,
+  desc: Descriptor,
+  shared: PullShared,
+  onProgress: (p: PullProgress) => void,
+  what: string,
+  download: { stored: boolean },
+): Promise<AsyncIterable<Buffer>> {
+  const other = shared.blobFlights.get(desc.digest);
+  if (other) await other;
+  if (await shared.content.has(desc.digest)) {
+    onProgress({ digest: desc.digest, total: desc.size, done: 0, phase: 'extracting' });
+    return shared.content.stream(desc.digest);
+  }
+  let release!: () => void;
+  let fail!: (e: unknown) => void;
+  const flight = new Promise<void>((resolve, reject) => {
+    release = resolve;
+    fail = reject;
+  });
+  flight.catch(() => undefined);
+  const abort = (e: unknown): void => {
+    if (shared.blobFlights.get(desc.digest) === flight) shared.blobFlights.delete(desc.digest);
+    fail(e);
+  };
+  shared.blobFlights.set(desc.digest, flight);
+  try {
+    const res = await client.fetchBlob(ep, repoPath, desc);
+    const stored = shared.content.ingest(progressTap(res, desc, onProgress), { digest: desc.digest, size: desc.size, what }, () => {
+      download.stored = true;
+      shared.blobFlights.delete(desc.digest);
+      release();
+    });
+    return guard(stored, abort);
+  } catch (e) {
+    abort(e);
+    throw e;
+  }
 }
 
 /** reports download progress at most every 100 ms */
