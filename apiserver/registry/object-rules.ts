@@ -97,7 +97,8 @@ export function prepareForUpdate(info: ResourceInfo, old: KubeObject, next: Kube
     else out.spec = old.spec;
     if (out.metadata.labels === undefined) delete out.metadata.labels;
     if (out.metadata.annotations === undefined) delete out.metadata.annotations;
-  } else if (hasStatusSubresource(info)) {
+  } else if (hasStatusSubresource(info) && subresource !== 'binding') {
+    // (a binding sets spec.nodeName and the PodScheduled condition together)
     if (old.status === undefined) delete out.status;
     else out.status = old.status;
   }

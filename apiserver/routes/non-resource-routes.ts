@@ -51,7 +51,6 @@ export async function serveNonResource(ctx: ApiContext, path: string, req: Fasti
   if (method === 'GET' && (path === '/api' || path === '/apis')) {
     const accept = parseAccept(req.headers.accept);
     if (accept.discovery) {
-      reply.header('Vary', 'Accept');
       sendJson(reply, 200, aggregatedDiscovery(path === '/api', accept.discovery), [], aggregatedContentType(accept.discovery));
     } else {
       sendJson(reply, 200, path === '/api' ? legacyApiVersions(`${req.hostname}`) : legacyApiGroupList());
