@@ -1,7 +1,7 @@
 // Filter: the node is Ready and not cordoned (spec.unschedulable), unless the pod tolerates the
 // matching node.kubernetes.io taint (as DaemonSet-like pods do).
 import type { FilterPlugin, NodeInfo, PodInfo } from '../types.js';
-import { toleratesTaint } from './tolerations.js';
+import { toleratesTaint } from '../../api/tolerations.js';
 
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 export const REASON_NOT_READY = 'node(s) were not ready';

@@ -1,7 +1,7 @@
 // Score: fewer untolerated PreferNoSchedule taints is better (Kubernetes' TaintToleration score).
 import type { NodeInfo, PodInfo, ScorePlugin } from '../types.js';
 import { MAX_NODE_SCORE } from '../types.js';
-import { toleratesTaint } from './tolerations.js';
+import { toleratesTaint } from '../../api/tolerations.js';
 
 export const preferNoScheduleScore: ScorePlugin = {
   name: 'TaintTolerationPreferNoSchedule',

@@ -1,6 +1,6 @@
 // Filter: every NoSchedule and NoExecute taint of the node is tolerated by the pod.
 import type { FilterPlugin, NodeInfo, PodInfo } from '../types.js';
-import { findUntoleratedTaint } from './tolerations.js';
+import { findUntoleratedTaint } from '../../api/tolerations.js';
 
 const EFFECTS = ['NoSchedule', 'NoExecute'] as const;
 

@@ -1,5 +1,6 @@
-// Toleration matching, as Kubernetes defines it (k8s.io/api/core/v1 Toleration.ToleratesTaint).
-import type { Taint, Toleration } from '../../api/types/index.js';
+// Toleration matching, as Kubernetes defines it (k8s.io/api/core/v1 Toleration.ToleratesTaint); the
+// scheduler and the taint-eviction of the node lifecycle controller share it.
+import type { Taint, Toleration } from './types/index.js';
 
 export function toleratesTaint(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
