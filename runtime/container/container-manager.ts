@@ -50,7 +50,7 @@ export class ContainerManager {
     for (const rec of await this.d.store.list()) {
       if (rec.phase === 'creating') {
         this.d.log.warn({ container: rec.id }, 'removing a container left half-made by a crash');
-        await this.teardown(rec);
+        await this.teardown(rec).catch((err: Error) => this.d.log.error({ container: rec.id, err: err.message }, 'could not undo a half-made container'));
         continue;
       }
       this.records.set(rec.id, rec);

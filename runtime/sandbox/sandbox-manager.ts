@@ -43,7 +43,9 @@ export class SandboxManager {
     for (const rec of await this.d.store.list()) {
       if (rec.phase === 'creating') {
         this.d.log.warn({ sandbox: rec.id }, 'removing a sandbox left half-made by a crash');
-        await this.teardown(rec, true);
+        await this.teardown(rec, true).catch((err: Error) =>
+          this.d.log.error({ sandbox: rec.id, err: err.message }, 'could not undo a half-made sandbox; RunPodSandbox of that name retries'),
+        );
         continue;
       }
       this.records.set(rec.id, rec);
@@ -191,23 +193,44 @@ export class SandboxManager {
     });
   }
 
+  /** Each step runs even when an earlier one failed; the first error is thrown at the end. */
   private async releaseNetworkAndPause(rec: SandboxRecord): Promise<void> {
+    const errors: Error[] = [];
+    const step = async (fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (err) {
+        errors.push(err as Error);
+      }
+    };
     if (rec.networkOwed) {
-      await this.d.network.del(this.attachment(rec), rec.cniResult);
-      rec.networkOwed = false;
-      await this.d.store.write(rec.id, rec);
+      await step(async () => {
+        await this.d.network.del(this.attachment(rec), rec.cniResult);
+        rec.networkOwed = false;
+        await this.d.store.write(rec.id, rec);
+      });
     }
-    if (rec.netnsPath) await this.d.pinner.unpin(rec.netnsPath);
-    if (rec.pause) await this.d.pause.stop(rec.pause);
+    if (rec.netnsPath) await step(() => this.d.pinner.unpin(rec.netnsPath));
+    if (rec.pause) await step(() => this.d.pause.stop(rec.pause!));
+    if (errors.length > 0) throw errors[0];
   }
 
-  /** Undo everything the record says may exist; with `drop`, delete the record too. */
+  /** Undo everything the record says may exist; with `drop`, delete the record too (only when all went well). */
   private async teardown(rec: SandboxRecord, drop: boolean): Promise<void> {
     if (rec.phase === 'creating') rec.networkOwed = !rec.hostNetwork; // ADD may have begun before the record said so
-    await this.releaseNetworkAndPause(rec);
-    await this.d.cgroups.destroy(rec.pauseCgroup);
-    if (rec.ownsCgroupParent) await this.d.cgroups.destroy(rec.cgroupParent);
-    await fs.rm(rec.dir, { recursive: true, force: true });
+    const errors: Error[] = [];
+    const step = async (fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (err) {
+        errors.push(err as Error);
+      }
+    };
+    await step(() => this.releaseNetworkAndPause(rec));
+    await step(() => this.d.cgroups.destroy(rec.pauseCgroup));
+    if (rec.ownsCgroupParent) await step(() => this.d.cgroups.destroy(rec.cgroupParent));
+    await step(() => fs.rm(rec.dir, { recursive: true, force: true }));
+    if (errors.length > 0) throw errors[0];
     if (drop) await this.d.store.remove(rec.id);
   }
 }

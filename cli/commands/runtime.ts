@@ -1,0 +1,62 @@
+// `skiff runtime`: the CRI service on a unix socket.
+//   skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir D] [--cni-bin-dir D] [--pod-cidr CIDR]
+//                 [--image-root DIR] [--log-level LEVEL]
+import { pino } from 'pino';
+import { FlagError, parseFlags, str } from '../flags.js';
+import { parseCidr } from '../../runtime/network/cni-config.js';
+import { startRuntimeService } from '../../runtime/cri/real-parts.js';
+
+export const RUNTIME_DEFAULTS = {
+  root: '/var/lib/skiff/runtime',
+  socket: '/run/skiff/runtime.sock',
+  cniConfDir: '/etc/cni/net.d',
+  cniBinDir: '/usr/lib/cni',
+  podCidr: '10.88.0.0/16',
+};
+
+export async function run(argv: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(argv, { values: ['root', 'socket', 'cni-conf-dir', 'cni-bin-dir', 'pod-cidr', 'image-root', 'log-level', 'executor-root'], booleans: ['help'], aliases: { h: 'help' } });
+  } catch (err) {
+    if (err instanceof FlagError) {
+      process.stderr.write(`skiff runtime: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (flags.flags.help) {
+    process.stdout.write(
+      'usage: skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR]] [--pod-cidr CIDR] [--image-root DIR] [--log-level LEVEL]\n',
+    );
+    return 0;
+  }
+  const podCidr = str(flags, 'pod-cidr', RUNTIME_DEFAULTS.podCidr);
+  try {
+    parseCidr(podCidr, '--pod-cidr');
+  } catch (err) {
+    process.stderr.write(`skiff runtime: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const root = str(flags, 'root', RUNTIME_DEFAULTS.root);
+  const log = pino({ name: 'skiff-runtime', level: str(flags, 'log-level', 'info') });
+  const svc = await startRuntimeService({
+    root,
+    socket: str(flags, 'socket', RUNTIME_DEFAULTS.socket),
+    cniConfDir: str(flags, 'cni-conf-dir', RUNTIME_DEFAULTS.cniConfDir),
+    cniBinDirs: str(flags, 'cni-bin-dir', RUNTIME_DEFAULTS.cniBinDir).split(':'),
+    podCidr,
+    imageRoot: str(flags, 'image-root'),
+    executorRoot: str(flags, 'executor-root'),
+    log,
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info({ signal: sig }, 'stopping the CRI service; containers keep running');
+      void svc.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
