@@ -7,6 +7,7 @@ export class MonitorChannel {
   private ended = false;
   private buf = '';
   private waiters: (() => void)[] = [];
+  private pending = 0;
 
   constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
@@ -36,8 +37,10 @@ export class MonitorChannel {
   }
 
   /** the first line matching PRED, or undefined once the monitor closed the channel without one */
-  async waitFor(pred: (line: string) => boolean, keepAlive = false): Promise<string | undefined> {
-    if (keepAlive) this.socket.ref();
+  async waitFor(pred: (line: string) => boolean): Promise<string | undefined> {
+    // a pending wait keeps the process alive; an idle channel does not
+    this.pending++;
+    this.socket.ref();
     try {
       for (;;) {
         const hit = this.lines.find(pred);
@@ -46,7 +49,7 @@ export class MonitorChannel {
         await new Promise<void>((r) => this.waiters.push(r));
       }
     } finally {
-      if (keepAlive) this.socket.unref();
+      if (--this.pending === 0) this.socket.unref();
     }
   }
 

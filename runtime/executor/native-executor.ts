@@ -226,7 +226,7 @@ export class NativeExecutor implements Executor {
   private async waitExit(id: string, timeoutMs: number): Promise<void> {
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
     const channel = this.channels.get(id);
-    if (channel && !this.store.exit(id)) await channel.waitFor((l) => l === 'exited', timeoutMs === 0);
+    if (channel && !this.store.exit(id)) await channel.waitFor((l) => l === 'exited');
     const dir = this.store.dir(id);
     let wake: (() => void) | undefined;
     let watcher;
