@@ -60,25 +60,30 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export async function startManagedEtcd(opts: ManagedEtcdOptions): Promise<ManagedEtcd> {
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const name = opts.name ?? 'skiff';
-  const endpoint = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
-  const args = [
-    '--name', name,
-    '--data-dir', opts.dataDir,
+/** The flags of a single-member etcd on loopback; `skiff up` supervises etcd with the same flags. */
+export function etcdArgs(o: { name: string; dataDir: string; clientPort: number; peerPort: number }): string[] {
+  const endpoint = `http://127.0.0.1:${o.clientPort}`;
+  const peer = `http://127.0.0.1:${o.peerPort}`;
+  return [
+    '--name', o.name,
+    '--data-dir', o.dataDir,
     '--listen-client-urls', endpoint,
     '--advertise-client-urls', endpoint,
     '--listen-peer-urls', peer,
     '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `${name}=${peer}`,
+    '--initial-cluster', `${o.name}=${peer}`,
     '--initial-cluster-state', 'new',
     '--log-level', 'warn',
     '--logger', 'zap',
   ];
+}
+
+export async function startManagedEtcd(opts: ManagedEtcdOptions): Promise<ManagedEtcd> {
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const clientPort = await freePort();
+  const peerPort = await freePort();
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const args = etcdArgs({ name: opts.name ?? 'skiff', dataDir: opts.dataDir, clientPort, peerPort });
   const child = spawn(opts.binary ?? '/usr/bin/etcd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderrTail = '';
   child.stderr?.setEncoding('utf8');
