@@ -1,0 +1,91 @@
+// The kubelet's HTTPS endpoint (port 10250): `/healthz` openly, everything else behind a bearer
+// token the apiserver vouches for: `/containerLogs/{ns}/{pod}/{container}` (what `kubectl logs`
+// reaches through the apiserver's pods/log proxy) and `/pods` (the pods this node runs).
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Pod } from '../../api/types/core.js';
+import { HttpError, serveContainerLogs, type ContainerLogsDeps } from './container-logs.js';
+import type { ServingCert } from './serving-cert.js';
+import type { TokenAuthenticator } from './token-authenticator.js';
+
+export interface KubeletServerOptions extends ContainerLogsDeps {
+  host: string;
+  port: number;
+  cert: ServingCert;
+  auth: TokenAuthenticator;
+  listPods(): Pod[];
+  log: Logger;
+}
+
+export interface KubeletServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function text(res: ServerResponse, code: number, body: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(body.endsWith('\n') ? body : `${body}\n`);
+}
+
+async function authenticate(o: KubeletServerOptions, req: IncomingMessage): Promise<boolean> {
+  const h = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (!m) return false;
+  return (await o.auth.authenticate(m[1])) !== undefined;
+}
+
+async function handle(o: KubeletServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://kubelet');
+  if (url.pathname === '/healthz') return text(res, 200, 'ok');
+  if (req.method !== 'GET') return text(res, 405, `method ${req.method} not allowed`);
+  if (!(await authenticate(o, req))) return text(res, 401, 'Unauthorized');
+  const logs = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+  if (logs) {
+    const ac = new AbortController();
+    res.on('close', () => ac.abort());
+    await serveContainerLogs(
+      o,
+      { namespace: decodeURIComponent(logs[1]), pod: decodeURIComponent(logs[2]), container: decodeURIComponent(logs[3]), query: url.searchParams },
+      res,
+      ac.signal,
+    );
+    res.end();
+    return;
+  }
+  if (url.pathname === '/pods') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: o.listPods() }));
+    return;
+  }
+  return text(res, 404, `404 page not found: ${url.pathname}`);
+}
+
+export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
+  const server = https.createServer({ cert: o.cert.cert, key: o.cert.key }, (req, res) => {
+    handle(o, req, res).catch((err: unknown) => {
+      const code = err instanceof HttpError ? err.code : 500;
+      if (code === 500) o.log.warn({ url: req.url, err: (err as Error).message }, 'kubelet request failed');
+      text(res, code, (err as Error).message);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
