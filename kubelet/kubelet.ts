@@ -45,6 +45,8 @@ export interface KubeletOptions {
   /** the address to listen on (default 0.0.0.0) */
   address?: string;
   nodeLabels?: Record<string, string>;
+  /** parent cgroup of every pod (`<cgroupRoot>/pod<uid>`); default: the runtime's */
+  cgroupRoot?: string;
   log?: Logger;
   /** for tests: another CRI (defaults to dialing runtimeEndpoint) */
   cri?: Cri;
@@ -168,7 +170,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       backoff: new CrashBackoff(),
       probes,
       events,
-      node: { nodeName: opts.nodeName, hostIP: nodeIP, nodeHostname: facts.hostname, rootDir: opts.rootDir, cpuMillis: facts.cpuCores * 1000, memoryBytes: facts.memoryBytes },
+      node: { nodeName: opts.nodeName, hostIP: nodeIP, nodeHostname: facts.hostname, rootDir: opts.rootDir, cpuMillis: facts.cpuCores * 1000, memoryBytes: facts.memoryBytes, cgroupRoot: opts.cgroupRoot },
       log,
       now: Date.now,
     });

@@ -1,7 +1,7 @@
 // `skiff kubelet`: the node agent.
 //   skiff kubelet --kubeconfig F --runtime-endpoint unix:///run/skiff/runtime.sock --node-name N
 //                 --root-dir DIR [--node-ip IP] [--port 10250] [--address 0.0.0.0]
-//                 [--node-labels k=v,k2=v2] [--log-level LEVEL]
+//                 [--node-labels k=v,k2=v2] [--cgroup-root PATH] [--log-level LEVEL]
 import os from 'node:os';
 import { pino } from 'pino';
 import { FlagError, parseFlags, str } from '../flags.js';
@@ -16,7 +16,7 @@ export const KUBELET_DEFAULTS = {
 const USAGE =
   'usage: skiff kubelet --kubeconfig FILE [--runtime-endpoint unix:///run/skiff/runtime.sock] [--node-name NAME]\n' +
   '                     [--root-dir /var/lib/skiff/kubelet] [--node-ip IP] [--port 10250] [--address 0.0.0.0]\n' +
-  '                     [--node-labels k=v,...] [--log-level info]\n';
+  '                     [--node-labels k=v,...] [--cgroup-root PATH] [--log-level info]\n';
 
 /** `a=b,c=d` → { a: 'b', c: 'd' }; an entry without `=` is an error naming it */
 export function parseNodeLabels(s: string | undefined): Record<string, string> {
@@ -35,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   let labels: Record<string, string>;
   try {
     flags = parseFlags(argv, {
-      values: ['kubeconfig', 'runtime-endpoint', 'node-name', 'root-dir', 'node-ip', 'port', 'address', 'node-labels', 'log-level'],
+      values: ['kubeconfig', 'runtime-endpoint', 'node-name', 'root-dir', 'node-ip', 'port', 'address', 'node-labels', 'log-level', 'cgroup-root'],
       booleans: ['help'],
       aliases: { h: 'help' },
     });
@@ -64,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     port,
     address: str(flags, 'address'),
     nodeLabels: labels,
+    cgroupRoot: str(flags, 'cgroup-root'),
     log,
   });
   await new Promise<void>((resolve) => {

@@ -9,6 +9,8 @@ export interface SandboxConfigOptions {
   rootDir: string;
   /** the node's hostname, used for hostNetwork pods */
   nodeHostname: string;
+  /** parent of every pod cgroup (`<cgroupRoot>/pod<uid>`); empty: the runtime's default */
+  cgroupRoot?: string;
 }
 
 export function podLogDirectory(rootDir: string, pod: Pod): string {
@@ -66,7 +68,7 @@ export function buildSandboxConfig(pod: Pod, attempt: number, opts: SandboxConfi
     labels: sandboxLabels(pod),
     annotations: { ...(m.annotations ?? {}), [ANNOTATION_GRACE_PERIOD]: String(pod.spec?.terminationGracePeriodSeconds ?? 30) },
     linux: {
-      cgroup_parent: '',
+      cgroup_parent: opts.cgroupRoot ? `${opts.cgroupRoot}/pod${m.uid}` : '',
       sysctls,
       security_context: {
         namespace_options: namespaceOptions(pod),

@@ -29,6 +29,7 @@ export interface NodeFacts {
   rootDir: string;
   cpuMillis: number;
   memoryBytes: number;
+  cgroupRoot?: string;
 }
 
 export interface PodSyncerDeps {
@@ -112,7 +113,7 @@ export class PodSyncer {
     const volumes = await this.d.volumes.setUp(pod);
     let sandboxId = a.sandboxId;
     let podIP = currentSandbox(rp)?.ip ?? '';
-    const sandboxConfig = buildSandboxConfig(pod, a.sandboxAttempt, { rootDir: this.d.node.rootDir, nodeHostname: this.d.node.nodeHostname });
+    const sandboxConfig = buildSandboxConfig(pod, a.sandboxAttempt, { rootDir: this.d.node.rootDir, nodeHostname: this.d.node.nodeHostname, cgroupRoot: this.d.node.cgroupRoot });
     if (a.createSandbox) {
       try {
         await mkdir(podLogDirectory(this.d.node.rootDir, pod), { recursive: true });
