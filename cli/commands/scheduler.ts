@@ -1,0 +1,59 @@
+// `skiff scheduler`: places pods on nodes, behind leader election.
+//   skiff scheduler --kubeconfig F [--leader-elect=true] [--percentage-of-nodes-to-score 0]
+//     [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
+import { pino } from 'pino';
+import { FlagError, parseFlags, str, type ParsedFlags } from '../flags.js';
+import { DurationError, parseDuration } from '../../api/duration.js';
+import { KubeconfigError, loadKubeconfig } from '../../client/kubeconfig.js';
+import { startScheduler } from '../../scheduler/start-scheduler.js';
+
+const USAGE =
+  'usage: skiff scheduler --kubeconfig FILE [--leader-elect=true] [--percentage-of-nodes-to-score 0]\n' +
+  '         [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]\n' +
+  '         [--log-level info]\n';
+
+function duration(p: ParsedFlags, name: string): number | undefined {
+  const v = str(p, name);
+  return v === undefined ? undefined : parseDuration(v, `--${name}`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let flags: ParsedFlags;
+  try {
+    flags = parseFlags(argv, {
+      values: ['kubeconfig', 'percentage-of-nodes-to-score', 'leader-elect-lease-duration', 'leader-elect-renew-deadline', 'leader-elect-retry-period', 'log-level'],
+      booleans: ['leader-elect', 'help'],
+      aliases: { h: 'help' },
+    });
+    if (flags.flags.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const pct = str(flags, 'percentage-of-nodes-to-score', '0');
+    if (!/^\d+$/.test(pct) || Number(pct) > 100) throw new FlagError(`--percentage-of-nodes-to-score: want 0..100, got "${pct}"`);
+    const log = pino({ name: 'scheduler', level: str(flags, 'log-level', 'info') });
+    const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
+    const handle = startScheduler({
+      client: { ...cfg, userAgent: 'skiff-scheduler' },
+      leaderElect: flags.flags['leader-elect'] !== false,
+      percentageOfNodesToScore: Number(pct),
+      leaseDurationMs: duration(flags, 'leader-elect-lease-duration'),
+      renewDeadlineMs: duration(flags, 'leader-elect-renew-deadline'),
+      retryPeriodMs: duration(flags, 'leader-elect-retry-period'),
+      log,
+    });
+    await new Promise<void>((resolve) => {
+      const done = (): void => resolve();
+      process.once('SIGTERM', done);
+      process.once('SIGINT', done);
+    });
+    await handle.stop();
+    return 0;
+  } catch (err) {
+    if (err instanceof FlagError || err instanceof KubeconfigError || err instanceof DurationError) {
+      process.stderr.write(`skiff scheduler: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
