@@ -38,6 +38,7 @@ export class Supervisor {
 
   /** starts the component and waits for its readiness check (if any) */
   async start(spec: ComponentSpec): Promise<void> {
+    if (this.stopping) throw new Error(`not starting ${spec.name}: the cluster is stopping`);
     const entry: Running = { spec, startedAt: 0, backoff: { failures: 0 } };
     this.running.push(entry);
     this.launch(entry);

@@ -1,0 +1,57 @@
+// What a node leaves behind when `skiff up` or `skiff agent` stops: nothing. Pods are stopped and
+// removed through the CRI (which undoes their netns, veth, IP lease, iptables rules, mounts and
+// cgroups), then the node-wide pieces go: the CNI bridge Skiff's conflist names and the host-gw
+// routes Skiff installed.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connectCri } from '../../kubelet/cri/cri-client.js';
+import { ipRouteTable } from '../../kubelet/routes/route-table.js';
+import { DEFAULT_CONFLIST_NAME } from '../../runtime/network/cni-config.js';
+
+const run = promisify(execFile);
+
+export type TeardownLog = (msg: string) => void;
+
+/** stops and removes every pod sandbox the runtime holds; returns how many */
+export async function removeAllPods(runtimeSocket: string, log: TeardownLog): Promise<number> {
+  if (!existsSync(runtimeSocket)) return 0;
+  const cri = connectCri(`unix://${runtimeSocket}`);
+  try {
+    const sandboxes = await cri.runtime.listPodSandbox();
+    for (const sb of sandboxes) {
+      const name = `${sb.metadata?.namespace}/${sb.metadata?.name}`;
+      for (const c of await cri.runtime.listContainers({ pod_sandbox_id: sb.id })) {
+        if (c.state === 'CONTAINER_RUNNING') await cri.runtime.stopContainer(c.id, 10);
+      }
+      await cri.runtime.stopPodSandbox(sb.id);
+      await cri.runtime.removePodSandbox(sb.id);
+      log(`stopped pod ${name}`);
+    }
+    return sandboxes.length;
+  } finally {
+    cri.close();
+  }
+}
+
+/** the bridge named by the conflist Skiff wrote, if it did */
+export function skiffBridgeName(cniConfDir: string): string | undefined {
+  const file = join(cniConfDir, DEFAULT_CONFLIST_NAME);
+  if (!existsSync(file)) return undefined;
+  const conf = JSON.parse(readFileSync(file, 'utf8')) as { plugins?: { type?: string; bridge?: string }[] };
+  return conf.plugins?.find((p) => p.type === 'bridge')?.bridge;
+}
+
+export async function removeNodeNetwork(cniConfDir: string, log: TeardownLog): Promise<void> {
+  const bridge = skiffBridgeName(cniConfDir);
+  if (bridge) {
+    const exists = await run('ip', ['link', 'show', bridge]).then(() => true, () => false);
+    if (exists) {
+      await run('ip', ['link', 'del', bridge]);
+      log(`removed bridge ${bridge}`);
+    }
+  }
+  const routes = ipRouteTable();
+  for (const r of await routes.list()) await routes.remove(r);
+}
