@@ -1,4 +1,5 @@
 // PodCgroups over the executor's cgroup driver (runtime/cgroups): v1 or v2, whichever the host has.
+import { existsSync } from 'node:fs';
 import type { CgroupDriver } from '../cgroups/cgroup-driver.js';
 import type { CgroupLimits, CgroupUsage, PodCgroups } from './pod-cgroups.js';
 
@@ -7,7 +8,8 @@ export class DriverPodCgroups implements PodCgroups {
 
   async create(path: string): Promise<string[]> {
     await this.driver.create(path);
-    return this.driver.procsFiles(path);
+    // only hierarchies that really hold the new cgroup (a stale, unmounted controller dir does not)
+    return this.driver.procsFiles(path).filter((f) => existsSync(f));
   }
 
   async exists(path: string): Promise<boolean> {

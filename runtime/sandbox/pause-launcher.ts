@@ -56,6 +56,7 @@ export class NativePauseLauncher implements PauseLauncher {
       let out = '';
       let err = '';
       let settled = false;
+      let reported = false; // the helper may exit as soon as it printed the holder's PID
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
@@ -76,6 +77,7 @@ export class NativePauseLauncher implements PauseLauncher {
           finish(() => reject(new Error(`pause printed ${JSON.stringify(out.slice(0, nl))} instead of a PID`)));
           return;
         }
+        reported = true;
         child.stdout.destroy();
         child.stderr.destroy();
         child.unref();
@@ -89,6 +91,7 @@ export class NativePauseLauncher implements PauseLauncher {
       });
       child.on('error', (e) => finish(() => reject(new Error(`starting pause (${this.nativeBin}): ${e.message}`))));
       child.on('exit', (code, signal) => {
+        if (reported) return;
         finish(() => reject(new Error(`pause exited (${signal ?? `status ${code}`}) before reporting its PID: ${err.trim() || out.trim()}`)));
       });
     });
