@@ -1,6 +1,6 @@
 // Applies the decision function's actions to the runtime for one pod, and tears pods down. The
 // thin side-effecting edge around computePodActions: observe, decide, act, observe, build status.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Container, Pod, PodStatus } from '../../api/types/core.js';
@@ -53,6 +53,13 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
+}
+
+/** removes `<root>/logs/pods/<ns>_<name>_<uid>` of a pod that is gone */
+async function removePodLogs(rootDir: string, uid: string): Promise<void> {
+  const dir = join(rootDir, 'logs', 'pods');
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const e of entries) if (e.endsWith(`_${uid}`)) await rm(join(dir, e), { recursive: true, force: true });
 }
 
 export class PodSyncer {
@@ -232,6 +239,7 @@ export class PodSyncer {
     for (const c of rp.containers) await rt.removeContainer(c.id);
     for (const s of rp.sandboxes) await rt.removePodSandbox(s.id);
     await this.d.volumes.tearDown(uid);
+    await removePodLogs(this.d.node.rootDir, uid);
   }
 
   forget(uid: string): void {
