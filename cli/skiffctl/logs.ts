@@ -7,6 +7,7 @@ import type { KubeObject, LabelSelector } from '../../api/types/meta.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
 import { resolveType } from './resource-args.js';
+import { selectorString } from './selector-text.js';
 
 export const flags: FlagSpec = {
   values: ['container', 'tail', 'since', 'selector', 'limit-bytes'],
@@ -21,18 +22,6 @@ export function parseSince(s: string): number {
   const m = /^(\d+)(s|m|h)$/.exec(s);
   if (!m) throw new Error(`invalid argument "${s}" for "--since" flag: time: invalid duration "${s}"`);
   return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
-}
-
-/** `matchLabels` as a label selector string (what kubectl uses to find a workload's pods). */
-export function selectorString(sel: LabelSelector | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel?.matchExpressions ?? []) {
-    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
 }
 
 async function resolvePod(ctx: CommandContext, arg: string, ns: string): Promise<PodObject> {

@@ -7,7 +7,7 @@ import type { CommandContext } from './command-context.js';
 import { kindRef, parseResourceArgs } from './resource-args.js';
 import { CHANGE_CAUSE_ANNOTATION, ownedRevisions, sameTemplate, templateForDeployment, undoTarget } from './rollout-history.js';
 import { deploymentRolloutStatus } from './rollout-status.js';
-import { selectorString } from './logs.js';
+import { selectorString } from './selector-text.js';
 import { alignColumns } from './tab-writer.js';
 import { toYaml } from './object-printer.js';
 
