@@ -25,12 +25,20 @@ export interface KubeletServer {
 }
 
 function text(res: ServerResponse, code: number, body: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(body.endsWith('\n') ? body : `${body}\n`);
+}
+
+const REASONS: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 404: 'NotFound', 405: 'MethodNotAllowed', 500: 'InternalError' };
+
+/** errors as a Kubernetes Status, which the apiserver's log proxy passes on and kubectl prints */
+function failure(res: ServerResponse, code: number, message: string): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(body.endsWith('\n') ? body : `${body}\n`);
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: REASONS[code] ?? 'InternalError', code }));
 }
 
 async function authenticate(o: KubeletServerOptions, req: IncomingMessage): Promise<boolean> {
@@ -43,8 +51,8 @@ async function authenticate(o: KubeletServerOptions, req: IncomingMessage): Prom
 async function handle(o: KubeletServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubelet');
   if (url.pathname === '/healthz') return text(res, 200, 'ok');
-  if (req.method !== 'GET') return text(res, 405, `method ${req.method} not allowed`);
-  if (!(await authenticate(o, req))) return text(res, 401, 'Unauthorized');
+  if (req.method !== 'GET') return failure(res, 405, `method ${req.method} not allowed`);
+  if (!(await authenticate(o, req))) return failure(res, 401, 'Unauthorized');
   const logs = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
   if (logs) {
     const ac = new AbortController();
@@ -63,7 +71,7 @@ async function handle(o: KubeletServerOptions, req: IncomingMessage, res: Server
     res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: o.listPods() }));
     return;
   }
-  return text(res, 404, `404 page not found: ${url.pathname}`);
+  return failure(res, 404, `404 page not found: ${url.pathname}`);
 }
 
 export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
@@ -71,7 +79,7 @@ export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServ
     handle(o, req, res).catch((err: unknown) => {
       const code = err instanceof HttpError ? err.code : 500;
       if (code === 500) o.log.warn({ url: req.url, err: (err as Error).message }, 'kubelet request failed');
-      text(res, code, (err as Error).message);
+      failure(res, code, (err as Error).message);
     });
   });
   return new Promise((resolve, reject) => {
