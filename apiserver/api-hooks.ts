@@ -1,7 +1,11 @@
-// The registry's hooks bound to api/: defaulting, validation, strict unknown-field detection and
-// managedFields bookkeeping.
+// The registry's hooks bound to api/: defaulting, validation, strict unknown-field and field-type
+// detection, and managedFields bookkeeping.
 import { applyDefaults } from '../api/defaults.js';
+import { validateObject } from '../api/validation/index.js';
+import { formatFieldTypeError, fieldTypeErrors, unknownFields } from '../api/strict-fields.js';
+import { recordUpdate } from '../api/server-side-apply.js';
 import type { ObjectHooks } from './registry/hooks.js';
+import { timestamp } from './registry/object-rules.js';
 
 export function apiHooks(): ObjectHooks {
   return {
@@ -9,8 +13,9 @@ export function apiHooks(): ObjectHooks {
       applyDefaults(info, obj);
       return obj;
     },
-    validate: () => [],
-    unknownFields: () => [],
-    recordUpdate: (_before, after) => after,
+    validate: (info, obj, old) => validateObject(info, obj, old),
+    unknownFields: (info, obj) => unknownFields(info, obj),
+    typeErrors: (info, obj) => fieldTypeErrors(info, obj).map(formatFieldTypeError),
+    recordUpdate: (before, after, manager, now, subresource) => recordUpdate(before, after, manager, timestamp(now), subresource),
   };
 }

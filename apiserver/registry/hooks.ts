@@ -9,6 +9,8 @@ export interface ObjectHooks {
   validate(info: ResourceInfo, obj: KubeObject, old?: KubeObject): FieldError[];
   /** dotted paths of fields the resource's schema does not know */
   unknownFields(info: ResourceInfo, obj: KubeObject): string[];
+  /** fields with the wrong JSON type, as messages (`spec.replicas: expected integer, got string "3"`) */
+  typeErrors(info: ResourceInfo, obj: KubeObject): string[];
   /** the managedFields of `after` once `manager` made an Update from `before` */
   recordUpdate(before: KubeObject | undefined, after: KubeObject, manager: string, now: Date, subresource?: string): KubeObject;
 }

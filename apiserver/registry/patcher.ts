@@ -1,13 +1,15 @@
 // Applying a PATCH body to a live object: JSON merge patch, JSON patch, strategic merge patch.
 // (Server-side apply is separate: it needs the field managers, see apply-route.)
-import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types/meta.js';
-import { badRequest, StatusError, unsupportedMediaType } from '../../api/status.js';
+import { badRequest, StatusError } from '../../api/status.js';
+import { applyStrategicMergePatch } from '../../api/patch/strategic-merge-patch.js';
+import { schemaFor } from '../../api/schema.js';
 import { applyMergePatch } from '../../api/patch/merge-patch.js';
 import { applyJsonPatch } from '../../api/patch/json-patch.js';
 import type { PatchKind } from '../http/negotiation.js';
 
-export function applyPatchDocument(kind: Exclude<PatchKind, 'apply'>, live: KubeObject, patch: unknown, info: ResourceInfo): KubeObject {
+/** `type` names the schema the strategic patch follows: the object's apiVersion and kind. */
+export function applyPatchDocument(kind: Exclude<PatchKind, 'apply'>, live: KubeObject, patch: unknown, type: { apiVersion: string; kind: string }): KubeObject {
   let out: unknown;
   try {
     switch (kind) {
@@ -19,8 +21,8 @@ export function applyPatchDocument(kind: Exclude<PatchKind, 'apply'>, live: Kube
         out = applyJsonPatch(live, patch);
         break;
       case 'strategic':
-        void info;
-        throw unsupportedMediaType('strategic merge patch is not available yet');
+        out = applyStrategicMergePatch(live, patch, schemaFor(type.apiVersion, type.kind));
+        break;
     }
   } catch (e) {
     if (e instanceof StatusError) throw e;

@@ -75,6 +75,10 @@ export class Registry {
 
   /** Unknown-field handling per fieldValidation: Strict → 400, Warn → warnings, Ignore → nothing. */
   private checkUnknownFields(info: ResourceInfo, obj: KubeObject, mode: FieldValidation | undefined): string[] {
+    const typeErrs = this.hooks.typeErrors(info, obj);
+    if (typeErrs.length) {
+      throw badRequest(`${info.kind} in version ${JSON.stringify(info.version)} cannot be handled as a ${info.kind}: ${typeErrs.join(', ')}`);
+    }
     if (mode === 'Ignore' || mode === undefined) return [];
     const unknown = this.hooks.unknownFields(info, obj);
     if (!unknown.length) return [];
@@ -198,7 +202,8 @@ export class Registry {
     const name = live.metadata.name!;
     let next = prepareForUpdate(info, live, desired, opts.subresource);
     next = this.hooks.applyDefaults(info, next);
-    const errs = this.hooks.validate(info, next, live);
+    // A binding only assigns spec.nodeName (which ordinary pod updates may not change).
+    const errs = opts.subresource === 'binding' ? [] : this.hooks.validate(info, next, live);
     if (errs.length) throw invalid(info, name, errs);
     const now = this.now();
     if (opts.fieldManager) next = this.hooks.recordUpdate(live, next, opts.fieldManager, now, opts.subresource);

@@ -1,5 +1,6 @@
 // PATCH on an object or its status/scale subresource: merge, json, strategic and server-side apply.
 import { badRequest, conflict } from '../../api/status.js';
+import { apiVersionOf } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types/meta.js';
 import { decodeBody, parseAccept, patchKindOf } from '../http/negotiation.js';
 import { sendJson } from '../http/respond.js';
@@ -25,14 +26,14 @@ export async function servePatch(a: HandlerArgs): Promise<void> {
   };
   if (ri.subresource === 'scale') {
     const r = await ctx.registry.guaranteedUpdate(info, namespace, name!, (live) => {
-      const scale = applyPatchDocument(kind, scaleOf(live), patch, info);
+      const scale = applyPatchDocument(kind, scaleOf(live), patch, { apiVersion: 'autoscaling/v1', kind: 'Scale' });
       asObjectOf(SCALE_INFO, scale, namespace, 'Scale', 'autoscaling/v1');
       return withScaleReplicas(info, live, (scale.spec as { replicas?: unknown } | undefined)?.replicas);
     }, { ...opts, subresource: undefined });
     return void sendJson(reply, 200, scaleOf(r.object));
   }
   const r = await ctx.registry.guaranteedUpdate(info, namespace, name!, (live: KubeObject) => {
-    const next = applyPatchDocument(kind, live, patch, info);
+    const next = applyPatchDocument(kind, live, patch, { apiVersion: apiVersionOf(info), kind: info.kind });
     const checked = asObjectOf(info, next, namespace);
     if (checked.metadata.name !== live.metadata.name) throw badRequest(`the name of the object (${String(checked.metadata.name)}) does not match the name on the URL (${name})`);
     const rv = checked.metadata.resourceVersion;
