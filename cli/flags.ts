@@ -75,3 +75,12 @@ export function str(p: ParsedFlags, name: string, dflt?: string): string | undef
 export function bool(p: ParsedFlags, name: string): boolean {
   return p.flags[name] === true;
 }
+
+/** a TCP port flag (1-65535), or an Error naming the flag and the bad value */
+export function portFlag(p: ParsedFlags, name: string, dflt: number): number | Error {
+  const text = str(p, name);
+  if (text === undefined) return dflt;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) return new Error(`--${name}: invalid value "${text}": must be a port number 1-65535`);
+  return n;
+}

@@ -68,6 +68,8 @@ export function schedulerComponent(layout: ClusterLayout): ComponentSpec {
 export interface NodeSettings {
   nodeName: string;
   nodeIp?: string;
+  /** the kubelet's HTTPS port (logs); default 10250 */
+  kubeletPort?: number;
   /** the kubeconfig the kubelet uses: the admin one for `skiff up`, a node one for an agent */
   kubeconfig: string;
   cniBinDir: string;
@@ -90,6 +92,7 @@ export function kubeletComponent(layout: ClusterLayout, n: NodeSettings): Compon
     '--root-dir', layout.kubeletRoot,
   ];
   if (n.nodeIp) args.push('--node-ip', n.nodeIp);
+  if (n.kubeletPort) args.push('--port', String(n.kubeletPort));
   // readiness is the Node turning Ready, which the caller waits for through the API
   return skiff(layout, 'kubelet', args, { stopTimeoutMs: 20_000 });
 }

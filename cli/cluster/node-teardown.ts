@@ -12,23 +12,26 @@ import { DEFAULT_CONFLIST_NAME } from '../../runtime/network/cni-config.js';
 
 const run = promisify(execFile);
 
+/** SIGTERM first; what still runs after this many seconds is killed */
+const STOP_GRACE_SECONDS = 10;
+
 export type TeardownLog = (msg: string) => void;
 
-/** stops and removes every pod sandbox the runtime holds; returns how many */
+/** stops and removes every pod sandbox the runtime holds, all at once; returns how many */
 export async function removeAllPods(runtimeSocket: string, log: TeardownLog): Promise<number> {
   if (!existsSync(runtimeSocket)) return 0;
   const cri = connectCri(`unix://${runtimeSocket}`);
   try {
     const sandboxes = await cri.runtime.listPodSandbox();
-    for (const sb of sandboxes) {
-      const name = `${sb.metadata?.namespace}/${sb.metadata?.name}`;
-      for (const c of await cri.runtime.listContainers({ pod_sandbox_id: sb.id })) {
-        if (c.state === 'CONTAINER_RUNNING') await cri.runtime.stopContainer(c.id, 10);
-      }
-      await cri.runtime.stopPodSandbox(sb.id);
-      await cri.runtime.removePodSandbox(sb.id);
-      log(`stopped pod ${name}`);
-    }
+    await Promise.all(
+      sandboxes.map(async (sb) => {
+        const running = (await cri.runtime.listContainers({ pod_sandbox_id: sb.id })).filter((c) => c.state === 'CONTAINER_RUNNING');
+        await Promise.all(running.map((c) => cri.runtime.stopContainer(c.id, STOP_GRACE_SECONDS)));
+        await cri.runtime.stopPodSandbox(sb.id);
+        await cri.runtime.removePodSandbox(sb.id);
+        log(`stopped pod ${sb.metadata?.namespace}/${sb.metadata?.name}`);
+      }),
+    );
     return sandboxes.length;
   } finally {
     cri.close();

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { FlagError, parseFlags, str } from '../flags.js';
+import { FlagError, parseFlags, portFlag, str } from '../flags.js';
 import { clusterLayout, DEFAULT_DATA_DIR } from '../cluster/layout.js';
 import { loadOrCreateSettings } from '../cluster/cluster-settings.js';
 import { claimPidFile } from '../cluster/pid-file.js';
@@ -17,7 +17,7 @@ import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { untilSignal } from '../cluster/signals.js';
 
 const USAGE = `usage: skiff up [--data-dir DIR] [--node-name NAME] [--node-ip IP] [--secure-port 6443]
-                [--cluster-cidr 10.244.0.0/16]
+                [--cluster-cidr 10.244.0.0/16] [--kubelet-port 10250]
 Starts a single-node cluster in the foreground (as root). Ctrl-C stops it and cleans up.
 `;
 
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   let flags;
   try {
     flags = parseFlags(argv, {
-      values: ['data-dir', 'node-name', 'node-ip', 'secure-port', 'cluster-cidr'],
+      values: ['data-dir', 'node-name', 'node-ip', 'secure-port', 'cluster-cidr', 'kubelet-port'],
       booleans: ['help'],
       aliases: { h: 'help' },
     });
@@ -44,9 +44,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('skiff up: must run as root (it creates namespaces, mounts, cgroups and a bridge)\n');
     return 1;
   }
-  const securePort = Number(str(flags, 'secure-port', '6443'));
-  if (!Number.isInteger(securePort) || securePort <= 0 || securePort > 65535) {
-    process.stderr.write(`skiff up: --secure-port: invalid value "${str(flags, 'secure-port')}": must be a port number 1-65535\n`);
+  const securePort = portFlag(flags, 'secure-port', 6443);
+  const kubeletPort = portFlag(flags, 'kubelet-port', 10250);
+  if (securePort instanceof Error || kubeletPort instanceof Error) {
+    process.stderr.write(`skiff up: ${(securePort instanceof Error ? securePort : (kubeletPort as Error)).message}\n`);
     return 2;
   }
   const layout = clusterLayout(str(flags, 'data-dir', DEFAULT_DATA_DIR));
@@ -61,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     await Promise.race([
       (async () => {
         await startControlPlane(sup, layout, { ...stored, securePort, bindAddress: '0.0.0.0' });
-        await startNode(sup, layout, { nodeName, nodeIp: str(flags, 'node-ip'), kubeconfig: layout.kubeconfig, cniBinDir: '/usr/lib/cni' }, log);
+        await startNode(sup, layout, { nodeName, nodeIp: str(flags, 'node-ip'), kubeletPort, kubeconfig: layout.kubeconfig, cniBinDir: '/usr/lib/cni' }, log);
         await waitForNodeReady(loadKubeconfig({ kubeconfig: layout.kubeconfig }).config, nodeName);
         process.stdout.write(readyMessage(layout.kubeconfig, layout.logsDir, nodeName));
       })(),
