@@ -20,6 +20,7 @@ import { buildContainerSpec, type SandboxView } from './container-spec.js';
 import { containerKey, type ContainerRecord } from './container-record.js';
 import { criStatusOf, stopSignalOf } from './container-status.js';
 import type { RootfsSnapshotter } from './rootfs-snapshotter.js';
+import { reopenContainerLog } from './log-reopen.js';
 import { resolveUserInRootfs } from './user-resolver.js';
 
 export interface ContainerManagerDeps {
@@ -37,7 +38,6 @@ export interface ContainerManagerDeps {
 /** The CRI caps ExecSync output at 16 MiB per stream. */
 const EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ContainerManager {
   private readonly records = new Map<string, ContainerRecord>();
@@ -311,6 +311,15 @@ export class ContainerManager {
     });
   }
 
+  /** Asks the monitor to reopen the log file (after the kubelet rotated it). */
+  async reopenLog(id: string): Promise<void> {
+    const rec = this.get(id);
+    if (!rec.logPath) throw failedPrecondition(`container ${rec.id} has no log path`);
+    const st = await this.execState(rec);
+    if (!st || st.status !== 'running' || st.pid <= 0) throw failedPrecondition(`container ${rec.id} is not running`);
+    await reopenContainerLog(st.pid, rec.logPath);
+  }
+
   /** Stops every container of the sandbox (for StopPodSandbox). */
   async stopAllIn(sandboxId: string): Promise<void> {
     await Promise.all(this.inSandbox(sandboxId).map((c) => this.stop(c.id, 0)));
@@ -318,17 +327,6 @@ export class ContainerManager {
 
   async removeAllIn(sandboxId: string): Promise<void> {
     await Promise.all(this.inSandbox(sandboxId).map((c) => this.remove(c.id)));
-  }
-
-  /** Waits briefly for a just-started container to leave `created` (used by tests/benches). */
-  async settle(id: string, ms = 2000): Promise<void> {
-    const deadline = Date.now() + ms;
-    const rec = this.get(id);
-    while (Date.now() < deadline) {
-      const st = await this.execState(rec);
-      if (!st || st.status !== 'created') return;
-      await sleep(10);
-    }
   }
 }
 

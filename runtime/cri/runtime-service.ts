@@ -188,8 +188,8 @@ export class RuntimeServiceHandlers {
 
   async ReopenContainerLog(req: cri.ContainerIdRequest): Res<object> {
     if (!req.container_id) throw invalidArgument('container_id', 'required');
-    this.d.containers.get(req.container_id);
-    throw unimplemented('ReopenContainerLog', 'the container monitor keeps its log file open; log rotation is not supported yet');
+    await this.d.containers.reopenLog(req.container_id);
+    return {};
   }
 
   async ExecSync(req: cri.ExecSyncRequest): Res<cri.ExecSyncResponse> {

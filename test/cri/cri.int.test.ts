@@ -2,7 +2,7 @@
 // busybox containers from a local registry, joined to the pod's namespaces. Everything the tests
 // make is named with a per-run `skiff` prefix (bridge, pod CIDR, dirs, cgroups) and removed after.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,6 +230,19 @@ describe('skiff runtime (real containers)', () => {
     expect(r.exit_code).toBe(3);
     const e = await client.execSync({ container_id: id, cmd: ['sleep', '30'], timeout: 1 }).catch((err: CriCallError) => err);
     expect((e as CriCallError).code).toBe(status.DEADLINE_EXCEEDED);
+  });
+
+  it('reopens a container log after the kubelet rotated it', async () => {
+    const sb = await runPod('logs');
+    const id = await startCtr(sb, 'ticker', ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.1; done']);
+    const log = join(dir, 'logs', 'logs', 'ticker', '0.log');
+    await until('the first ticks', () => existsSync(log) && readFileSync(log, 'utf8').includes('tick-2'));
+    renameSync(log, `${log}.1`);
+    await client.reopenContainerLog({ container_id: id });
+    await until('ticks in the new file', () => existsSync(log) && /stdout F tick-\d+/.test(readFileSync(log, 'utf8')));
+    const firstNew = Number(/tick-(\d+)/.exec(readFileSync(log, 'utf8'))![1]);
+    const lastOld = Number([...readFileSync(`${log}.1`, 'utf8').matchAll(/tick-(\d+)/g)].pop()![1]);
+    expect(firstNew).toBeGreaterThan(lastOld);
   });
 
   it('ends a memory-limited container OOMKilled, and a clean exit Completed', async () => {
