@@ -67,9 +67,6 @@ export function defaultPodSpec(spec: PodSpec | undefined): void {
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
-  spec.enableServiceLinks ??= true;
-  if (spec.priorityClassName === undefined) spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
   for (const c of spec.initContainers ?? []) defaultContainer(c);
   for (const c of spec.containers ?? []) defaultContainer(c);
   for (const v of spec.volumes ?? []) defaultVolume(v);
@@ -98,8 +95,14 @@ function defaultTolerations(spec: PodSpec): void {
   spec.tolerations = tolerations;
 }
 
-/** SetDefaults_Pod: requests default to limits; host-network pods publish their ports on the host. */
+/**
+ * SetDefaults_Pod and the Priority admission plugin (pods only, not templates): requests default to
+ * limits, host-network pods publish their ports on the host, service links on, priority 0.
+ */
 function defaultPodOnly(spec: PodSpec): void {
+  spec.enableServiceLinks ??= true;
+  if (spec.priorityClassName === undefined) spec.priority ??= 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     const limits = c.resources?.limits;
     if (limits && Object.keys(limits).length) {
