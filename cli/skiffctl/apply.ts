@@ -31,7 +31,7 @@ type Outcome = 'created' | 'configured' | 'unchanged' | 'serverside-applied';
 
 async function applyClientSide(ctx: CommandContext, t: ManifestTarget, obj: KubeObject, dryRun: boolean): Promise<Outcome> {
   const rc = ctx.client.resource(t.info);
-  const modified = withLastApplied(obj);
+  const modified = withLastApplied(obj, t.namespace);
   let current: KubeObject;
   try {
     current = await rc.get(t.namespace, t.name);

@@ -25,7 +25,7 @@ export function describePod(pod: Pod & KubeObject, events: DescribeEvent[] | und
   w.line(0, 'Namespace:', pod.metadata.namespace ?? '');
   if (spec?.priority !== undefined) w.line(0, 'Priority:', String(spec.priority));
   if (spec?.priorityClassName) w.line(0, 'Priority Class Name:', spec.priorityClassName);
-  w.line(0, 'Service Account:', spec?.serviceAccountName ?? '');
+  if (spec?.serviceAccountName) w.line(0, 'Service Account:', spec.serviceAccountName);
   w.line(0, 'Node:', spec?.nodeName ? `${spec.nodeName}/${st.hostIP ?? ''}` : '<none>');
   if (st.startTime) w.line(0, 'Start Time:', rfc1123z(st.startTime));
   multiLine(w, 0, 'Labels', labelLines(pod.metadata.labels));

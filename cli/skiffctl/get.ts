@@ -7,7 +7,7 @@ import { WatchLineParser } from '../../client/watch-stream.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
 import { formatError } from './error-format.js';
-import { parseOutputFormat, printObjects, toJson, toYaml, type OutputFormat } from './object-printer.js';
+import { parseOutputFormat, printObjects, toJson, toYaml, withoutManagedFields, type OutputFormat } from './object-printer.js';
 import { kindRef, parseResourceArgs, type ResourceSelection } from './resource-args.js';
 import { fetchTable, fetchTableList, listAll, TABLE_ACCEPT } from './table-fetch.js';
 import { printTable, tableCells, visibleColumns } from './table-printer.js';
@@ -16,7 +16,7 @@ import type { Status } from '../../api/types/meta.js';
 
 export const flags: FlagSpec = {
   values: ['output', 'selector', 'field-selector'],
-  booleans: ['watch', 'watch-only', 'show-labels', 'no-headers', 'ignore-not-found'],
+  booleans: ['watch', 'watch-only', 'show-labels', 'no-headers', 'ignore-not-found', 'show-managed-fields'],
   aliases: { o: 'output', l: 'selector', w: 'watch' },
 };
 
@@ -104,7 +104,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const single = sels.length === 1 && sels[0].names.length === 1;
   if (!ctx.bool('watch-only') && (objects.length > 0 || single === false)) {
-    if (objects.length > 0 || format.kind !== 'name') ctx.out(printObjects(format, objects, single));
+    if (objects.length > 0 || format.kind !== 'name') ctx.out(printObjects(format, objects, single, ctx.bool('show-managed-fields')));
   }
   if (objects.length === 0 && rc === 0 && !watching && format.kind === 'name') ctx.err(noResourcesMessage(ctx, sels));
   if (watching) return watchObjects(ctx, sels[0], lastRv, format, q);
@@ -155,7 +155,7 @@ async function watchTable(ctx: CommandContext, sel: ResourceSelection, initial: 
 
 async function watchObjects(ctx: CommandContext, sel: ResourceSelection, rv: string, format: OutputFormat, q: { labelSelector?: string; fieldSelector?: string }): Promise<number> {
   return streamEvents<KubeObject>(ctx, sel, 'application/json', watchQuery(sel, rv, q), (ev) => {
-    const obj = ev.object;
+    const obj = ctx.bool('show-managed-fields') ? ev.object : withoutManagedFields(ev.object);
     if (format.kind === 'yaml') ctx.out(`---\n${toYaml(obj)}`);
     else if (format.kind === 'json') ctx.out(toJson(obj));
     else if (format.kind !== 'table') ctx.out(printObjects(format, [{ info: sel.info, obj }], true));

@@ -14,19 +14,21 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-function withoutAnnotation(obj: KubeObject): KubeObject {
+/** kubectl records the object with its namespace filled in and an (empty) annotations map. */
+function withoutAnnotation(obj: KubeObject, namespace: string | undefined): KubeObject {
   const copy = structuredClone(obj);
-  const ann = copy.metadata?.annotations;
-  if (ann && LAST_APPLIED_ANNOTATION in ann) {
-    delete ann[LAST_APPLIED_ANNOTATION];
-    if (Object.keys(ann).length === 0) delete copy.metadata.annotations;
-  }
+  copy.metadata = { ...copy.metadata, annotations: { ...copy.metadata?.annotations } };
+  delete copy.metadata.annotations![LAST_APPLIED_ANNOTATION];
+  if (namespace) copy.metadata.namespace = namespace;
   return copy;
 }
 
-/** The manifest as `kubectl apply` sends it: with the annotation holding the manifest itself. */
-export function withLastApplied(obj: KubeObject): KubeObject {
-  const clean = withoutAnnotation(obj);
+/**
+ * The manifest as `kubectl apply` sends it: with the annotation holding the manifest itself.
+ * `namespace` is the target namespace of a namespaced object.
+ */
+export function withLastApplied(obj: KubeObject, namespace?: string): KubeObject {
+  const clean = withoutAnnotation(obj, namespace);
   const annotation = `${JSON.stringify(sortKeys(clean))}\n`;
   const modified = structuredClone(clean);
   modified.metadata = { ...modified.metadata, annotations: { ...modified.metadata?.annotations, [LAST_APPLIED_ANNOTATION]: annotation } };

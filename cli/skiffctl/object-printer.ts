@@ -28,12 +28,31 @@ export function asList(items: KubeObject[]): KubeObject {
   return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } } as unknown as KubeObject;
 }
 
+/** YAML as kubectl prints it (go-yaml): sorted keys, sequences not indented, YAML 1.1 quoting of timestamps. */
 export function toYaml(v: unknown): string {
-  return stringify(v, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify(v, { version: '1.1', sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false });
 }
 
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** JSON as kubectl prints it: 4-space indent, keys sorted (kubectl prints unstructured maps). */
 export function toJson(v: unknown): string {
-  return `${JSON.stringify(v, null, 4)}\n`;
+  return `${JSON.stringify(sortKeys(v), null, 4)}\n`;
+}
+
+/** kubectl hides metadata.managedFields unless --show-managed-fields. */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _hidden, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 /** Prints one object or a list (`single` false) in a non-table format. */
@@ -41,8 +60,10 @@ export function printObjects(
   format: Exclude<OutputFormat, { kind: 'table' }>,
   objects: { info: ResourceInfo; obj: KubeObject }[],
   single: boolean,
+  showManagedFields = false,
 ): string {
-  const data = single && objects.length === 1 ? objects[0].obj : asList(objects.map((o) => o.obj));
+  const shown = objects.map((o) => (showManagedFields ? o.obj : withoutManagedFields(o.obj)));
+  const data = single && shown.length === 1 ? shown[0] : asList(shown);
   switch (format.kind) {
     case 'yaml':
       return toYaml(data);
