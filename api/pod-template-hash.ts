@@ -1,7 +1,11 @@
 // The pod-template-hash Kubernetes gives a Deployment's ReplicaSets: FNV-32a over the template
-// (here its canonical JSON: keys sorted), plus the collision count as 4 little-endian bytes, printed
-// in decimal and then encoded with the same vowel-free alphabet as rand.SafeEncodeString.
+// (here its canonical JSON: keys sorted, where Kubernetes hashes the Go struct's spew dump, so the
+// values are stable but not Kubernetes' own), plus the collision count as Kubernetes writes it (a
+// little-endian uint32 in an 8-byte buffer), printed in decimal and then encoded with the same
+// vowel-free alphabet as rand.SafeEncodeString.
 import type { PodTemplateSpec } from './types/index.js';
+
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -34,7 +38,7 @@ export function safeEncodeString(s: string): string {
 export function computePodTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
   let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
   if (collisionCount !== undefined && collisionCount !== null) {
-    const b = new Uint8Array(4);
+    const b = new Uint8Array(8);
     new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);
     h = fnv32a(b, h);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, computePodTemplateHash, fnv32a, safeEncodeString } from '../../api/labels.js';
+import { canonicalJson, computePodTemplateHash, fnv32a, safeEncodeString } from '../../api/pod-template-hash.js';
 import type { PodTemplateSpec } from '../../api/types/core.js';
 
 const template: PodTemplateSpec = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } };
