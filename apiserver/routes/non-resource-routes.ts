@@ -12,6 +12,7 @@ import {
   legacyApiVersions,
   legacyResourceList,
 } from './discovery.js';
+import { OPENAPI_V2_PROTOBUF, openapiV2Document } from './openapi-v2.js';
 import { openapiGroupDoc, openapiRoot, parseOpenapiPath } from './openapi.js';
 
 export const VERSION_INFO = {
@@ -71,6 +72,10 @@ export async function serveNonResource(ctx: ApiContext, path: string, req: Fasti
       const doc = legacyApiGroup(g[1]!);
       if (!doc) throw pathNotFound();
       sendJson(reply, 200, doc);
+      return true;
+    }
+    if (path === '/openapi/v2' && (req.headers.accept ?? '').includes(OPENAPI_V2_PROTOBUF)) {
+      reply.code(200).header('Content-Type', OPENAPI_V2_PROTOBUF).send(openapiV2Document());
       return true;
     }
     if (path === '/openapi/v3') {
