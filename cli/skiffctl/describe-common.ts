@@ -99,6 +99,7 @@ export async function fetchEvents(client: ApiClient, obj: KubeObject): Promise<E
   const info = findByResource('', 'events')!;
   const sel = [`involvedObject.name=${obj.metadata.name}`];
   if (obj.metadata.namespace) sel.push(`involvedObject.namespace=${obj.metadata.namespace}`);
+  if (obj.kind && obj.kind !== 'Pod') sel.push(`involvedObject.kind=${obj.kind}`);
   if (obj.metadata.uid) sel.push(`involvedObject.uid=${obj.metadata.uid}`);
   try {
     const list = await client.resource<EventObject>(info).list(obj.metadata.namespace ?? 'default', { fieldSelector: sel.join(',') });

@@ -1,6 +1,7 @@
 // kubectl describe node: identity, taints, conditions, addresses, capacity, system info, the
 // non-terminated pods with their requests and limits, allocated totals, events.
 import { cpuMillis, isValidQuantity, memoryBytes } from '../../api/quantity.js';
+import type { LeaseSpec } from '../../api/types/apps.js';
 import type { Container, Node, Pod } from '../../api/types/core.js';
 import type { KubeObject } from '../../api/types/meta.js';
 import { annotationLines, labelLines, multiLine, writeEvents, type DescribeEvent } from './describe-common.js';
@@ -60,7 +61,16 @@ function roles(labels: Record<string, string> | undefined): string {
   return r.length ? r.join(',') : '<none>';
 }
 
-export function describeNode(node: Node & KubeObject, pods: Pod[], events: DescribeEvent[] | undefined, now: number = Date.now()): string {
+/** The node's lease in kube-node-lease, or why it could not be read. */
+export type NodeLeaseInfo = { lease: LeaseSpec | undefined } | { error: string };
+
+export function describeNode(
+  node: Node & KubeObject,
+  lease: NodeLeaseInfo,
+  pods: Pod[],
+  events: DescribeEvent[] | undefined,
+  now: number = Date.now(),
+): string {
   const w = new DescribeWriter();
   const st = node.status ?? {};
   w.line(0, 'Name:', node.metadata.name ?? '');
@@ -70,6 +80,13 @@ export function describeNode(node: Node & KubeObject, pods: Pod[], events: Descr
   w.line(0, 'CreationTimestamp:', rfc1123z(node.metadata.creationTimestamp));
   multiLine(w, 0, 'Taints', (node.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`));
   w.line(0, 'Unschedulable:', node.spec?.unschedulable ? 'true' : 'false');
+  if ('error' in lease) w.line(0, 'Lease:', `Failed to get lease: ${lease.error}`);
+  else {
+    w.line(0, 'Lease:');
+    w.line(1, 'HolderIdentity:', lease.lease?.holderIdentity ?? '<unset>');
+    w.line(1, 'AcquireTime:', lease.lease?.acquireTime ? rfc1123z(lease.lease.acquireTime) : '<unset>');
+    w.line(1, 'RenewTime:', lease.lease?.renewTime ? rfc1123z(lease.lease.renewTime) : '<unset>');
+  }
   if (st.conditions?.length) {
     w.line(0, 'Conditions:');
     w.line(1, 'Type', 'Status', 'LastHeartbeatTime', 'LastTransitionTime', 'Reason', 'Message');
@@ -88,8 +105,8 @@ export function describeNode(node: Node & KubeObject, pods: Pod[], events: Descr
     w.line(0, `${title}:`);
     for (const k of Object.keys(list).sort()) w.line(1, `${k}:`, list[k]);
   }
-  const info = st.nodeInfo;
-  if (info) {
+  const info = st.nodeInfo ?? { machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', operatingSystem: '', architecture: '', containerRuntimeVersion: '', kubeletVersion: '', kubeProxyVersion: '' };
+  {
     w.line(0, 'System Info:');
     w.line(1, 'Machine ID:', info.machineID);
     w.line(1, 'System UUID:', info.systemUUID);
@@ -108,8 +125,9 @@ export function describeNode(node: Node & KubeObject, pods: Pod[], events: Descr
   const allocCpu = amount(st.allocatable, 'cpu');
   const allocMem = amount(st.allocatable, 'memory');
   w.line(0, 'Non-terminated Pods:', `(${running.length} in total)`);
-  w.line(1, 'Namespace', 'Name', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
-  w.line(1, '---------', '----', '------------', '----------', '---------------', '-------------', '---');
+  // kubectl leaves an empty column after Name
+  w.line(1, 'Namespace', 'Name', '', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
+  w.line(1, '---------', '----', '', '------------', '----------', '---------------', '-------------', '---');
   const total: Amounts = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
   for (const p of running) {
     const a = podAmounts(p);
@@ -121,6 +139,7 @@ export function describeNode(node: Node & KubeObject, pods: Pod[], events: Descr
       1,
       p.metadata.namespace ?? '',
       p.metadata.name ?? '',
+      '',
       `${cpuText(a.cpuReq)} (${pct(a.cpuReq, allocCpu)})`,
       `${cpuText(a.cpuLim)} (${pct(a.cpuLim, allocCpu)})`,
       `${memText(a.memReq)} (${pct(a.memReq, allocMem)})`,
@@ -134,6 +153,7 @@ export function describeNode(node: Node & KubeObject, pods: Pod[], events: Descr
   w.line(1, '--------', '--------', '------');
   w.line(1, 'cpu', `${cpuText(total.cpuReq)} (${pct(total.cpuReq, allocCpu)})`, `${cpuText(total.cpuLim)} (${pct(total.cpuLim, allocCpu)})`);
   w.line(1, 'memory', `${memText(total.memReq)} (${pct(total.memReq, allocMem)})`, `${memText(total.memLim)} (${pct(total.memLim, allocMem)})`);
+  w.line(1, 'ephemeral-storage', '0 (0%)', '0 (0%)');
   if (events) writeEvents(w, events, now);
   return w.render();
 }

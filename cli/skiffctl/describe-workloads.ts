@@ -50,8 +50,11 @@ export function describeDeployment(d: Deployment & KubeObject, rss: ReplicaSet[]
     for (const c of st.conditions) w.line(1, `${c.type} `, c.status, c.reason ?? '');
   }
   const { newRS, oldRSs } = splitReplicaSets(d, rss);
-  w.line(0, 'OldReplicaSets:', rsList(oldRSs));
-  w.line(0, 'NewReplicaSet:', rsList(newRS ? [newRS] : []));
+  // kubectl prints these only once the Deployment has ReplicaSets
+  if (newRS || oldRSs.length > 0) {
+    w.line(0, 'OldReplicaSets:', rsList(oldRSs));
+    w.line(0, 'NewReplicaSet:', rsList(newRS ? [newRS] : []));
+  }
   if (events) writeEvents(w, events, now);
   return w.render();
 }

@@ -8,7 +8,8 @@ import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
 import { fetchEvents } from './describe-common.js';
 import { describeGeneric } from './describe-generic.js';
-import { describeNode } from './describe-node.js';
+import { describeNode, type NodeLeaseInfo } from './describe-node.js';
+import type { LeaseObject } from '../../client/leader-election.js';
 import { describePod } from './describe-pod.js';
 import { describeDeployment, describeReplicaSet } from './describe-workloads.js';
 import { formatError } from './error-format.js';
@@ -24,6 +25,7 @@ export const flags: FlagSpec = {
 
 const podsInfo = findByResource('', 'pods')!;
 const rsInfo = findByResource('apps', 'replicasets')!;
+const leaseInfo = findByResource('coordination.k8s.io', 'leases')!;
 
 async function describeOne(ctx: CommandContext, info: ResourceInfo, obj: KubeObject): Promise<string> {
   const events = ctx.boolDefaultTrue('show-events') ? await fetchEvents(ctx.client, obj) : undefined;
@@ -43,7 +45,13 @@ async function describeOne(ctx: CommandContext, info: ResourceInfo, obj: KubeObj
     }
     case 'nodes': {
       const pods = await listAll<Pod & KubeObject>(ctx.client, podsInfo, undefined, { fieldSelector: `spec.nodeName=${obj.metadata.name}` });
-      return describeNode(obj as Node & KubeObject, pods.items, events);
+      let lease: NodeLeaseInfo;
+      try {
+        lease = { lease: (await ctx.client.resource<LeaseObject>(leaseInfo).get('kube-node-lease', obj.metadata.name ?? '')).spec };
+      } catch (e) {
+        lease = { error: (e as Error).message };
+      }
+      return describeNode(obj as Node & KubeObject, lease, pods.items, events);
     }
     default:
       return describeGeneric(obj, events);

@@ -105,6 +105,10 @@ async function history(ctx: CommandContext, info: ResourceInfo, name: string): P
     ctx.out(`${kindRef(info)}/${name} with revision #${wanted}\nPod Template:\n${toYaml(templateForDeployment(r.rs))}`);
     return 0;
   }
+  if (revisions.length === 0) {
+    ctx.out(`${kindRef(info)}/${name} \nNo rollout history found.\n`);
+    return 0;
+  }
   const rows = [['REVISION', 'CHANGE-CAUSE']];
   for (const r of revisions) rows.push([String(r.revision), r.rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION] ?? '<none>']);
   ctx.out(`${kindRef(info)}/${name} \n${alignColumns(rows)}\n`);
