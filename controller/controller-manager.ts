@@ -71,7 +71,7 @@ function buildControllers(ctx: ControllerContext, o: ControllerManagerOptions, a
 
 /** Runs every controller until `signal` aborts. */
 async function runTerm(o: ControllerManagerOptions, log: Logger, allocator: CidrAllocator | undefined, signal: AbortSignal): Promise<void> {
-  const client = new ApiClient({ userAgent: 'skiff-controller-manager', ...o.client });
+  const client = new ApiClient({ ...o.client, userAgent: 'skiff-controller-manager' });
   const informers = new SharedInformers(client);
   const ctx: ControllerContext = {
     client,
@@ -119,7 +119,7 @@ export function startControllerManager(o: ControllerManagerOptions): ControllerM
     };
   }
   const identity = o.identity ?? `${hostname()}_${randomUUID()}`;
-  const leClient = new ApiClient({ userAgent: 'skiff-controller-manager', ...o.client });
+  const leClient = new ApiClient({ ...o.client, userAgent: 'skiff-controller-manager' });
   const election: LeaderElectionHandle = runLeaderElection({
     client: leClient.resource<LeaseObject>('leases'),
     namespace: 'kube-system',

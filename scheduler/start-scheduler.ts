@@ -33,7 +33,7 @@ export interface SchedulerHandle {
 }
 
 async function runTerm(o: SchedulerOptions, log: Logger, signal: AbortSignal): Promise<void> {
-  const client = new ApiClient({ userAgent: 'skiff-scheduler', ...o.client });
+  const client = new ApiClient({ ...o.client, userAgent: 'skiff-scheduler' });
   const pods = createInformer<Pod & KubeObject>(client.resource('pods'));
   const nodes = createInformer<Node & KubeObject>(client.resource('nodes'));
   const loop = new SchedulerLoop({
@@ -81,7 +81,7 @@ export function startScheduler(o: SchedulerOptions): SchedulerHandle {
   }
   const identity = o.identity ?? `${hostname()}_${randomUUID()}`;
   const election = runLeaderElection({
-    client: new ApiClient({ userAgent: 'skiff-scheduler', ...o.client }).resource<LeaseObject>('leases'),
+    client: new ApiClient({ ...o.client, userAgent: 'skiff-scheduler' }).resource<LeaseObject>('leases'),
     namespace: 'kube-system',
     name: 'kube-scheduler',
     identity,

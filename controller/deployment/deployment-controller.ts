@@ -151,6 +151,16 @@ export class DeploymentController implements Controller {
 
   private async apply(d: DeployObj, plan: DeploymentPlan): Promise<void> {
     const ns = d.metadata.namespace ?? 'default';
+    this.ctx.log.debug(
+      {
+        deployment: key(d),
+        create: plan.create?.metadata.name,
+        updates: plan.updates.map((u) => `${u.rs.metadata.name}=${u.rs.spec?.replicas}`),
+        deletes: plan.deletes.map((r) => r.metadata.name),
+        status: plan.status ? `${plan.status.replicas}/${plan.status.updatedReplicas}/${plan.status.availableReplicas}` : undefined,
+      },
+      'deployment sync plan',
+    );
     if (plan.create) {
       try {
         await this.rsClient.create(ns, plan.create);
