@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import { digestHex } from './digest.js';
 import { DigestMismatchError } from './errors.js';
-import { unpackLayer } from './layer-unpacker.js';
+import { unpackLayerPooled } from './unpack-pool.js';
 import { SingleFlight } from './single-flight.js';
 
 export const LAYER_TMP_PREFIX = '.tmp-';
@@ -40,7 +40,7 @@ export class LayerStore {
       const tmp = path.join(this.dir, `${LAYER_TMP_PREFIX}${digestHex(chainId)}-${randomBytes(4).toString('hex')}`);
       fs.mkdirSync(tmp, { mode: 0o755 });
       try {
-        const result = await unpackLayer(await open(), tmp);
+        const result = await unpackLayerPooled(await open(), tmp);
         if (result.diffId !== diffId) throw new DigestMismatchError(`layer ${chainId} (uncompressed)`, diffId, result.diffId);
         try {
           fs.renameSync(tmp, final);

@@ -1,0 +1,118 @@
+// `npm run bench:pull`: an image of 5 layers (~60 MB: random incompressible files, and the busybox
+// root filesystem in the bottom layer) in a local registry. Skiff's pull + unpack into a fresh root,
+// as the runtime does it (in process, `ImageStore.pull`), against `skopeo copy docker://… oci:DIR`
+// (pull only), alternating, 3 runs each, medians. Also reported: the same pull through the CLI
+// (`skiff image pull`, which adds Node's process start-up).
+// Last line: BENCH {"skiff_s":…,"skopeo_s":…,"ratio":…,"skiff_cli_s":…,"image_mb":…}
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { busyboxRootfsEntries, tarOf } from '../runtime/images/busybox-image.js';
+import { createImageStore } from '../runtime/images/local-image-store.js';
+import { writeOciArchive } from '../runtime/images/oci-archive-writer.js';
+import type { TarWriteEntry } from '../runtime/images/tar-writer.js';
+import { pushBusyboxImage } from '../test/fixtures/busybox-image.js';
+import { startRegistry } from '../test/fixtures/registry.js';
+
+const run = promisify(execFile);
+const RUNS = 3;
+const LAYERS = 5;
+const LAYER_RANDOM_BYTES = 12 * 1024 * 1024;
+
+/**
+ * Layer 0: the busybox root filesystem (~280 entries) plus random files; layers 1-4: random files.
+ * Random bytes do not compress, so the gzip layers are as big as their tars.
+ */
+async function benchLayers(): Promise<Buffer[]> {
+  const base = await busyboxRootfsEntries();
+  const layers: Buffer[] = [];
+  for (let i = 0; i < LAYERS; i++) {
+    const dir = `data${i}`;
+    const entries: TarWriteEntry[] = i === 0 ? [...base] : [];
+    entries.push({ name: dir, type: 'directory' });
+    for (let f = 0; f < 4; f++) {
+      entries.push({ name: `${dir}/blob-${f}.bin`, type: 'file', mode: 0o644, data: randomBytes(LAYER_RANDOM_BYTES / 4) });
+    }
+    layers.push(tarOf(entries));
+  }
+  return layers;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const skiffBin = path.resolve(here, '../../bin/skiff');
+  const work = await mkdtemp(path.join(tmpdir(), 'skiff-bench-pull-'));
+  const registry = await startRegistry();
+  try {
+    const layers = await benchLayers();
+    const totalTar = layers.reduce((s, l) => s + l.length, 0);
+    const pushed = await pushBusyboxImage(registry.host, 'bench/image:1', {
+      archive: (out) => writeOciArchive(out, { layers, config: { Cmd: ['sh'] }, ref: 'bench/image:1' }),
+    });
+    const ref = pushed.ref;
+    console.log(`image ${ref}: ${LAYERS} layers, ${(totalTar / 1e6).toFixed(1)} MB uncompressed, digest ${pushed.digest}`);
+
+    const skiff: number[] = [];
+    const skopeo: number[] = [];
+    const cli: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const root = path.join(work, `skiff-${i}`);
+      const store = createImageStore({ root });
+      let t = performance.now();
+      await store.pull(ref);
+      skiff.push((performance.now() - t) / 1000);
+      store.close();
+      await rm(root, { recursive: true, force: true });
+
+      const dest = path.join(work, `skopeo-${i}`);
+      t = performance.now();
+      await run('skopeo', ['--insecure-policy', 'copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${dest}:latest`]);
+      skopeo.push((performance.now() - t) / 1000);
+      await rm(dest, { recursive: true, force: true });
+
+      const cliRoot = path.join(work, `cli-${i}`);
+      t = performance.now();
+      await run(process.execPath, [skiffBin, 'image', 'pull', '-q', '--root', cliRoot, ref]);
+      cli.push((performance.now() - t) / 1000);
+      await rm(cliRoot, { recursive: true, force: true });
+      console.log(
+        `run ${i + 1}: skiff pull+unpack ${skiff[i].toFixed(3)} s, skopeo pull ${skopeo[i].toFixed(3)} s, skiff CLI pull+unpack ${cli[i].toFixed(3)} s`,
+      );
+    }
+    const s = median(skiff);
+    const k = median(skopeo);
+    const ratio = s / k;
+    console.log(`median: skiff ${s.toFixed(3)} s, skopeo ${k.toFixed(3)} s, ratio ${ratio.toFixed(2)} (target ≤ 1.2)`);
+    console.log(`median skiff CLI (with process start-up): ${median(cli).toFixed(3)} s`);
+    console.log(
+      `BENCH ${JSON.stringify({
+        skiff_s: round(s),
+        skopeo_s: round(k),
+        ratio: round(ratio),
+        skiff_cli_s: round(median(cli)),
+        image_mb: round(totalTar / 1e6),
+      })}`,
+    );
+  } finally {
+    await registry.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,100 @@
+// Unpacks layers on worker threads so that several layers (and the downloads feeding them) use
+// every core: the main thread streams a layer's bytes to a worker, which decompresses, hashes and
+// writes the files. Workers are reused and do not keep the process alive. When the compiled
+// worker is not available (running from TypeScript sources, as in tests), unpacking runs inline.
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { TruncatedInputError } from './byte-reader.js';
+import { LayerEscapeError } from './entry-path.js';
+import { unpackLayer, type UnpackResult } from './layer-unpacker.js';
+import { TarFormatError } from './tar-reader.js';
+import type { FromWorker, ToWorker } from './unpack-protocol.js';
+
+const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+const MAX_IDLE = 4;
+const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
+  LayerEscapeError,
+  TarFormatError,
+  TruncatedInputError,
+};
+
+const idle: Worker[] = [];
+
+export function workersAvailable(): boolean {
+  return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** unpackLayer, on a worker thread when possible */
+export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: string): Promise<UnpackResult> {
+  if (!workersAvailable()) return unpackLayer(source, dest);
+  const worker = idle.pop() ?? new Worker(WORKER_URL);
+  worker.unref();
+  const send = (m: ToWorker): void => worker.postMessage(m);
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let settle!: (m: FromWorker & { type: 'done' | 'error' }) => void;
+  const finished = new Promise<FromWorker & { type: 'done' | 'error' }>((r) => (settle = r));
+  const onMessage = (m: FromWorker): void => {
+    if (m.type === 'ack') {
+      inFlight -= m.bytes;
+      if (inFlight <= MAX_IN_FLIGHT / 2 && drained) {
+        const d = drained;
+        drained = undefined;
+        d();
+      }
+    } else {
+      settle(m);
+      drained?.();
+    }
+  };
+  const onError = (e: Error): void => settle({ type: 'error', name: 'Error', message: `unpack worker failed: ${e.message}` });
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  let healthy = true;
+  try {
+    send({ type: 'start', dest });
+    let sourceError: unknown;
+    let early = false;
+    try {
+      for await (const chunk of source) {
+        send({ type: 'chunk', data: chunk });
+        inFlight += chunk.length;
+        if (inFlight > MAX_IN_FLIGHT) {
+          await new Promise<void>((r) => (drained = r));
+          // the worker finished or failed before reading everything (e.g. a rejected entry)
+          if (await isSettled(finished)) {
+            early = true;
+            break;
+          }
+        }
+      }
+      if (!early) send({ type: 'end' });
+    } catch (e) {
+      sourceError = e;
+      send({ type: 'abort', reason: e instanceof Error ? e.message : String(e) });
+    }
+    // the worker must stop writing before anyone removes `dest`
+    const result = await finished;
+    if (sourceError) throw sourceError;
+    if (result.type === 'error') {
+      const Cls = ERROR_CLASSES[result.name] ?? Error;
+      throw new Cls(result.message);
+    }
+    return { diffId: result.diffId, tarSize: result.tarSize };
+  } catch (e) {
+    healthy = !(e instanceof Error && e.message.startsWith('unpack worker failed'));
+    throw e;
+  } finally {
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    if (healthy && idle.length < MAX_IDLE) idle.push(worker);
+    else void worker.terminate();
+  }
+}
+
+async function isSettled(p: Promise<unknown>): Promise<boolean> {
+  const marker = Symbol('pending');
+  return (await Promise.race([p, Promise.resolve(marker)])) !== marker;
+}

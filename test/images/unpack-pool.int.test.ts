@@ -1,0 +1,63 @@
+// The worker-thread unpacker, which only runs from the compiled output (`npm run build`): same
+// results as the inline unpacker, errors carried back with their class, workers reusable after a
+// failure, and a failing source stops the worker before the caller cleans up.
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { TarWriter } from '../../runtime/images/tar-writer.js';
+import { busyboxTestLayers } from '../fixtures/busybox-image.js';
+
+const distPool = path.resolve(__dirname, '../../dist/runtime/images/unpack-pool.js');
+const built = fs.existsSync(distPool) && fs.existsSync(path.resolve(__dirname, '../../dist/runtime/images/unpack-worker.js'));
+
+type Pool = typeof import('../../runtime/images/unpack-pool.js');
+type Errors = typeof import('../../runtime/images/entry-path.js');
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) (cleanups.pop() as () => void)();
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(tmpdir(), 'skiff-test-unpack-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function* chunks(data: Buffer, size = 50_000): AsyncGenerator<Buffer> {
+  for (let o = 0; o < data.length; o += size) yield data.subarray(o, o + size);
+}
+
+describe.skipIf(!built)('unpack pool (compiled workers)', () => {
+  test('unpacks like the inline unpacker, reports errors by class, and survives failures', async () => {
+    const pool = (await import(distPool)) as Pool;
+    const { LayerEscapeError } = (await import(path.resolve(__dirname, '../../dist/runtime/images/entry-path.js'))) as Errors;
+    expect(pool.workersAvailable()).toBe(true);
+    const layers = await busyboxTestLayers();
+    const results = await Promise.all(layers.map((l) => pool.unpackLayerPooled(chunks(l), tempDir())));
+    expect(results.map((r) => r.tarSize)).toEqual(layers.map((l) => l.length));
+
+    const evil = new TarWriter().add({ name: '../skiff-escape', type: 'file', data: Buffer.from('x') }).finish();
+    const dest = tempDir();
+    const err = await pool.unpackLayerPooled(chunks(evil), dest).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LayerEscapeError);
+    expect(String(err)).toMatch(/escapes the layer/);
+    expect(fs.existsSync(path.join(dest, '..', 'skiff-escape'))).toBe(false);
+
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield layers[0].subarray(0, 100_000);
+      throw new Error('download broke');
+    }
+    const dest2 = tempDir();
+    await expect(pool.unpackLayerPooled(failing(), dest2)).rejects.toThrow('download broke');
+    // the worker has stopped: nothing changes in the directory any more
+    const before = fs.readdirSync(dest2, { recursive: true }).length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readdirSync(dest2, { recursive: true }).length).toBe(before);
+
+    // reused workers still work
+    const again = await Promise.all(layers.map((l) => pool.unpackLayerPooled(chunks(l), tempDir())));
+    expect(again.map((r) => r.diffId)).toEqual(results.map((r) => r.diffId));
+  });
+});
