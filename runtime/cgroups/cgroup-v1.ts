@@ -7,7 +7,8 @@ import { CgroupError } from './cgroup-driver.js';
 import { descendants, killAndRemove, killPids, mkdirLevels, readNumber, readPids, readText, removeDirs, writeValue } from './cgroup-fs.js';
 import { parseKeyValues, v1Writes, validateResources } from './cgroup-resources.js';
 
-const knownControllers = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'freezer', 'devices', 'blkio', 'hugetlb', 'net_cls', 'net_prio', 'perf_event'];
+// the controllers Skiff sets or reads; others (hugetlb, net_cls, perf_event) keep containers in their root
+const knownControllers = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'freezer', 'devices', 'blkio'];
 
 export class CgroupV1Driver implements CgroupDriver {
   readonly version = 1 as const;
@@ -21,6 +22,7 @@ export class CgroupV1Driver implements CgroupDriver {
       const names = entry.split(',').filter((n) => knownControllers.includes(n));
       if (names.length === 0) continue;
       const dir = join(root, entry);
+      if (!existsSync(join(dir, 'cgroup.procs'))) continue; // a leftover directory, not a mounted hierarchy
       let real: string;
       try {
         real = realpathSync(dir);
