@@ -24,6 +24,19 @@ export const flags: FlagSpec = {
 
 const CLIENT_SIDE_MANAGER = 'kubectl-client-side-apply';
 
+const SSA_CONFLICT_HELP = `Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the \`--force-conflicts\` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
+`;
+
 /** The types --prune looks at by default (kubectl's default allowlist, as far as Skiff serves them). */
 const PRUNE_DEFAULT = ['pods', 'services', 'deployments', 'replicasets', 'namespaces'];
 
@@ -116,7 +129,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     } catch (e) {
       const isConflict = serverSide && (e as { code?: number }).code === 409;
       if (isConflict) {
-        ctx.err(`error: Apply failed with conflicts: ${(e as Error).message}\nPlease review the fields above--they currently have other managers. Re-run with --force-conflicts to take ownership.\n`);
+        ctx.err(`error: ${(e as Error).message}\n${SSA_CONFLICT_HELP}`);
       } else {
         ctx.err(`${formatError(e, `error when applying "${source}"`)}\n`);
       }

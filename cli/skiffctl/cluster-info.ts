@@ -13,10 +13,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   const services = await ctx.client
     .resource<Service & KubeObject>(findByResource('', 'services')!)
     .list('kube-system', { labelSelector: 'kubernetes.io/cluster-service=true' });
-  ctx.out(`\u001b[0;32mKubernetes control plane\u001b[0m is running at \u001b[0;33m${server}\u001b[0m\n`);
+  // colours only on a terminal, as kubectl does
+  const tty = (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
+  const green = (s: string): string => (tty ? `\u001b[0;32m${s}\u001b[0m` : s);
+  const yellow = (s: string): string => (tty ? `\u001b[0;33m${s}\u001b[0m` : s);
+  ctx.out(`${green('Kubernetes control plane')} is running at ${yellow(server)}\n`);
   for (const s of services.items) {
-    const name = s.metadata.labels?.['kubernetes.io/name'] ?? s.metadata.name;
-    ctx.out(`\u001b[0;32m${name}\u001b[0m is running at \u001b[0;33m${server}/api/v1/namespaces/kube-system/services/${s.metadata.name}/proxy\u001b[0m\n`);
+    const name = s.metadata.labels?.['kubernetes.io/name'] ?? s.metadata.name ?? '';
+    ctx.out(`${green(name)} is running at ${yellow(`${server}/api/v1/namespaces/kube-system/services/${s.metadata.name}/proxy`)}\n`);
   }
   ctx.out(`\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n`);
   return 0;

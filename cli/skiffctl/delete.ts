@@ -12,7 +12,7 @@ import { listAll } from './table-fetch.js';
 import { waitDeleted } from './wait-deleted.js';
 
 export const flags: FlagSpec = {
-  values: ['selector', 'field-selector', 'grace-period', 'timeout', 'output', 'cascade'],
+  values: ['selector', 'field-selector', 'grace-period', 'timeout', 'output', 'cascade', 'dry-run'],
   booleans: ['all', 'force', 'wait', 'ignore-not-found', 'now', 'recursive'],
   aliases: { f: 'filename', l: 'selector', R: 'recursive', o: 'output' },
   repeated: ['filename'],
@@ -44,6 +44,9 @@ export function deleteOptions(ctx: CommandContext): DeleteOptions {
   }
   if (ctx.bool('now')) opts.gracePeriodSeconds = 1;
   if (ctx.bool('force') && opts.gracePeriodSeconds === undefined) opts.gracePeriodSeconds = 0;
+  const dryRun = ctx.str('dry-run');
+  if (dryRun === 'server') opts.dryRun = ['All'];
+  else if (dryRun && dryRun !== 'none') throw new Error(`--dry-run: only "server" and "none" are supported, got ${JSON.stringify(dryRun)}`);
   return opts;
 }
 
@@ -88,6 +91,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       const uid = (res as { metadata?: { uid?: string } }).metadata?.uid;
       deleted.push({ ...t, uid });
       if (ctx.str('output') === 'name') ctx.out(`${kindRef(t.info)}/${t.name}\n`);
+      else if (opts.dryRun) ctx.out(`${kindRef(t.info)} "${t.name}" deleted (server dry run)\n`);
       else if (!ctx.boolDefaultTrue('wait') || opts.gracePeriodSeconds === 0) ctx.out(`${kindRef(t.info)} "${t.name}" deleted\n`);
       else {
         const done = await waitDeleted(ctx.client, t.info, t.namespace, t.name, uid, parseTimeout(ctx.str('timeout')));
