@@ -3,6 +3,7 @@
 // for the apiserver's imports.
 const commands: Record<string, { module: string; summary: string }> = {
   up: { module: './commands/up.js', summary: 'the whole single-node cluster in the foreground' },
+  down: { module: './commands/down.js', summary: 'stops the `skiff up` running on a data dir' },
   server: { module: './commands/server.js', summary: 'the control plane (etcd, apiserver, scheduler, controller-manager)' },
   agent: { module: './commands/agent.js', summary: 'a node joining a server (runtime + kubelet)' },
   token: { module: './commands/token.js', summary: 'join tokens: `skiff token create`' },
