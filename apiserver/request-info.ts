@@ -29,6 +29,9 @@ export interface UnknownResourceRequest {
 
 export type RequestInfo = ResourceRequest | NonResourceRequest | UnknownResourceRequest;
 
+/** /namespaces/{name}/status addresses the namespace itself, as in Kubernetes. */
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
 function verbFor(method: string, hasName: boolean, watch: boolean): Verb | undefined {
   switch (method) {
     case 'GET':
@@ -66,7 +69,7 @@ export function parseRequestInfo(method: string, path: string, watchParam: boole
   if (rest.length === 0) return { kind: 'nonresource', path, verb: method.toLowerCase() };
   let namespace: string | undefined;
   // /namespaces/{ns}/{resource}... ; but /namespaces and /namespaces/{name}[/status] address namespaces
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !NAMESPACE_SUBRESOURCES.has(rest[2]!)) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
