@@ -13,6 +13,7 @@ import { choosePlatformManifest } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
 import type { RegistryClient, ResolvedManifest } from './registry-client.js';
 import type { RegistryEndpoint } from './hosts-config.js';
+import { prewarmUnpackers } from './unpack-pool.js';
 
 export interface PullShared {
   content: ContentStore;
@@ -48,6 +49,7 @@ export async function pullImage(
     manifestDoc = await client.fetchManifest(top.endpoint, ref.path, chosen);
   }
   const manifest = parseManifest(manifestDoc.body, `manifest of ${name}`);
+  prewarmUnpackers(manifest.layers.length);
   await shared.content.put(manifestDoc.body, manifestDoc.digest, `manifest of ${name}`);
   blobs.push(manifestDoc.digest);
 

@@ -102,6 +102,7 @@ export function familiarName(full: string): string {
 
 /** plain HTTP is used for these without configuration */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/:[0-9]+$/, '').replace(/^\[(.*)\]$/, '$1');
+  const bracketed = /^\[([^\]]+)\](?::[0-9]+)?$/.exec(host);
+  const h = bracketed ? bracketed[1] : host.split(':').length > 2 ? host : host.replace(/:[0-9]+$/, '');
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }

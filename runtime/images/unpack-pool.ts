@@ -26,6 +26,16 @@ export function workersAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
 }
 
+/** starts idle workers ahead of need (e.g. while a pull still fetches its manifest and config) */
+export function prewarmUnpackers(count: number): void {
+  if (!workersAvailable()) return;
+  while (idle.length < Math.min(count, MAX_IDLE)) {
+    const w = new Worker(WORKER_URL);
+    w.unref();
+    idle.push(w);
+  }
+}
+
 /** unpackLayer, on a worker thread when possible */
 export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: string): Promise<UnpackResult> {
   if (!workersAvailable()) return unpackLayer(source, dest);
