@@ -11,13 +11,13 @@ export { rfc1123z } from './describe-time.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** `Key:\tv1` then `\tv2`... or `<none>` */
+/** `Key:\tv1` then `\tv2`... or `<none>`; continuation lines carry no indentation, as in kubectl. */
 export function multiLine(w: DescribeWriter, level: number, title: string, values: string[]): void {
   if (values.length === 0) {
     w.line(level, `${title}:`, '<none>');
     return;
   }
-  values.forEach((v, i) => w.line(level, i === 0 ? `${title}:` : '', v));
+  values.forEach((v, i) => (i === 0 ? w.line(level, `${title}:`, v) : w.line(0, '', v)));
 }
 
 export function labelLines(labels: Record<string, string> | undefined): string[] {

@@ -19,7 +19,7 @@ export function splitReplicaSets(d: Deployment, rss: ReplicaSet[]): { newRS?: Re
     .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === d.metadata.uid))
     .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
   const newRS = owned.find((rs) => sameTemplate(templateForDeployment(rs), d.spec?.template));
-  return { newRS, oldRSs: owned.filter((rs) => rs !== newRS && (rs.spec?.replicas ?? 0) !== 0) };
+  return { newRS, oldRSs: owned.filter((rs) => rs !== newRS) };
 }
 
 export function describeDeployment(d: Deployment & KubeObject, rss: ReplicaSet[], events: DescribeEvent[] | undefined, now: number = Date.now()): string {

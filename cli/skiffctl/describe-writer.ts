@@ -15,6 +15,11 @@ export class DescribeWriter {
     this.text += `${'  '.repeat(level)}${s}`;
   }
 
+  /** the text before alignment, tabs kept (what `rollout history --revision` prints) */
+  unaligned(): string {
+    return this.text;
+  }
+
   render(): string {
     return tabwriterFormat(this.text, DESCRIBE_TABWRITER);
   }

@@ -8,8 +8,9 @@ import { kindRef, parseResourceArgs } from './resource-args.js';
 import { CHANGE_CAUSE_ANNOTATION, ownedRevisions, sameTemplate, templateForDeployment, undoTarget } from './rollout-history.js';
 import { deploymentRolloutStatus } from './rollout-status.js';
 import { selectorString } from './selector-text.js';
-import { alignColumns } from './tab-writer.js';
-import { toYaml } from './object-printer.js';
+import { alignColumns, DESCRIBE_TABWRITER } from './tab-writer.js';
+import { DescribeWriter } from './describe-writer.js';
+import { writeTemplate } from './describe-common.js';
 
 export const flags: FlagSpec = {
   values: ['timeout', 'to-revision', 'revision'],
@@ -102,7 +103,9 @@ async function history(ctx: CommandContext, info: ResourceInfo, name: string): P
   if (wanted > 0) {
     const r = revisions.find((x) => x.revision === wanted);
     if (!r) throw new Error(`unable to find the specified revision`);
-    ctx.out(`${kindRef(info)}/${name} with revision #${wanted}\nPod Template:\n${toYaml(templateForDeployment(r.rs))}`);
+    const w = new DescribeWriter();
+    writeTemplate(w, r.rs.spec?.template);
+    ctx.out(`${kindRef(info)}/${name} with revision #${wanted}\n${w.unaligned()}\n`);
     return 0;
   }
   if (revisions.length === 0) {
@@ -111,7 +114,7 @@ async function history(ctx: CommandContext, info: ResourceInfo, name: string): P
   }
   const rows = [['REVISION', 'CHANGE-CAUSE']];
   for (const r of revisions) rows.push([String(r.revision), r.rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION] ?? '<none>']);
-  ctx.out(`${kindRef(info)}/${name} \n${alignColumns(rows)}\n`);
+  ctx.out(`${kindRef(info)}/${name} \n${alignColumns(rows, DESCRIBE_TABWRITER)}\n`);
   return 0;
 }
 
