@@ -20,6 +20,20 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
+/**
+ * The template as Go would see it: null fields are zero values, the same as absent ones
+ * (kubectl rollout undo sends `creationTimestamp: null` in the template's metadata).
+ */
+export function withoutNulls<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutNulls) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+  }
+  return out as T;
+}
+
 export function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
   for (const b of bytes) {
@@ -36,7 +50,7 @@ export function safeEncodeString(s: string): string {
 }
 
 export function computePodTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
-  let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
+  let h = fnv32a(new TextEncoder().encode(canonicalJson(withoutNulls(template))));
   if (collisionCount !== undefined && collisionCount !== null) {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);

@@ -1,7 +1,7 @@
 // Finding the Deployment's current ReplicaSet (same template, ignoring pod-template-hash) and
 // building a new one named `<deployment>-<pod-template-hash>`.
 import type { Deployment, PodTemplateSpec } from '../../api/types/index.js';
-import { canonicalJson, computePodTemplateHash } from '../../api/pod-template-hash.js';
+import { canonicalJson, computePodTemplateHash, withoutNulls } from '../../api/pod-template-hash.js';
 import { controllerReference } from '../common/controller-ref.js';
 import { copiedAnnotations, REVISION, DESIRED_REPLICAS, MAX_REPLICAS } from './deployment-annotations.js';
 import { byCreation, type RsObj, type RsView } from './replica-set-view.js';
@@ -16,7 +16,7 @@ function withoutHash(t: PodTemplateSpec | undefined): PodTemplateSpec | undefine
 }
 
 export function templatesEqualIgnoringHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+  return canonicalJson(withoutNulls(withoutHash(a))) === canonicalJson(withoutNulls(withoutHash(b)));
 }
 
 /** the oldest ReplicaSet whose template equals the Deployment's */
