@@ -2,6 +2,7 @@
 // (which may be deliberately wrong), optionally behind a Bearer token server on the same port,
 // and counts requests.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { sha256Digest } from '../../runtime/images/digest.js';
@@ -57,14 +58,14 @@ export interface FakeRegistry {
   stop(): Promise<void>;
 }
 
-export async function startFakeRegistry(opts: { bearer?: TokenPolicy } = {}): Promise<FakeRegistry> {
+export async function startFakeRegistry(opts: { bearer?: TokenPolicy; tls?: { key: Buffer; cert: Buffer } } = {}): Promise<FakeRegistry> {
   const manifests = new Map<string, Map<string, Buffer>>();
   const blobs = new Map<string, Buffer>();
   const requests: string[] = [];
   const tokenRequests: FakeRegistry['tokenRequests'] = [];
   const issued = new Set<string>();
   let host = '';
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method} ${url.pathname}`);
     if (url.pathname === '/token') {
@@ -114,7 +115,8 @@ export async function startFakeRegistry(opts: { bearer?: TokenPolicy } = {}): Pr
       }
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"NOT_FOUND","message":"unknown"}]}');
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
