@@ -63,11 +63,17 @@ export const defaultCapabilities = [
 
 export class CapabilityError extends Error {}
 
+/** the number of a capability given as CAP_X, cap_x or X; undefined when unknown */
+export function capabilityNumber(name: string): number | undefined {
+  const upper = name.toUpperCase();
+  return capabilityNumbers[upper.startsWith('CAP_') ? upper : `CAP_${upper}`];
+}
+
 /** the mask of NAMES as 16 hex digits; an unknown name throws naming FIELD[i] */
 export function capabilityMask(names: string[] | undefined, field: string): string {
   let mask = 0n;
   (names ?? []).forEach((name, i) => {
-    const n = capabilityNumbers[name.toUpperCase().startsWith('CAP_') ? name.toUpperCase() : `CAP_${name.toUpperCase()}`];
+    const n = capabilityNumber(name);
     if (n === undefined) throw new CapabilityError(`${field}[${i}]: unknown capability ${JSON.stringify(name)}`);
     mask |= 1n << BigInt(n);
   });

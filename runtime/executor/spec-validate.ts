@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CgroupResources } from '../cgroups/cgroup-driver.js';
 import { CgroupError, normalizeCgroupPath } from '../cgroups/cgroup-driver.js';
 import { validateResources } from '../cgroups/cgroup-resources.js';
-import { CapabilityError, capabilityMask } from './capabilities.js';
+import { capabilityNumber } from './capabilities.js';
 import type { OciSpec } from './executor.js';
 import { propagationFlags } from './mount-options.js';
 
@@ -94,13 +94,9 @@ function validateProcess(p: unknown): NonNullable<OciSpec['process']> {
   if (p.capabilities !== undefined) {
     if (!isObject(p.capabilities)) throw new SpecError('process.capabilities', 'must be an object');
     for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient']) {
-      const names = stringArray(p.capabilities[set], `process.capabilities.${set}`);
-      try {
-        capabilityMask(names, `process.capabilities.${set}`);
-      } catch (e) {
-        if (e instanceof CapabilityError) throw new SpecError(`process.capabilities.${set}`, e.message.replace(/^[^:]*: /, ''));
-        throw e;
-      }
+      stringArray(p.capabilities[set], `process.capabilities.${set}`).forEach((name, i) => {
+        if (capabilityNumber(name) === undefined) throw new SpecError(`process.capabilities.${set}[${i}]`, `unknown capability ${JSON.stringify(name)}`);
+      });
     }
   }
   if (p.rlimits !== undefined) {
