@@ -11,7 +11,7 @@ import { parseOutputFormat, printObjects, toJson, toYaml, withoutManagedFields, 
 import { kindRef, parseResourceArgs, type ResourceSelection } from './resource-args.js';
 import { fetchTable, fetchTableList, listAll, TABLE_ACCEPT } from './table-fetch.js';
 import { printTable, tableCells, visibleColumns } from './table-printer.js';
-import { alignColumns } from './tab-writer.js';
+import { alignColumns, TABLE_TABWRITER } from './tab-writer.js';
 import type { Status } from '../../api/types/meta.js';
 
 export const flags: FlagSpec = {
@@ -72,9 +72,19 @@ export async function run(ctx: CommandContext): Promise<number> {
         noHeaders: ctx.bool('no-headers'),
       }),
     );
-    if (!ctx.bool('watch-only')) ctx.out(printed.join('\n'));
+    // with -w the column widths carry over to the rows that follow, as kubectl's tabwriter remembers them
+    const remembered: number[] = [];
+    if (watching && nonEmpty.length === 1 && !ctx.bool('watch-only')) {
+      const { sel, table } = nonEmpty[0];
+      const cells = tableCells(table, visibleColumns(table, format.wide), {
+        withNamespace: ctx.allNamespaces && sel.info.namespaced,
+        showLabels: ctx.bool('show-labels'),
+        noHeaders: ctx.bool('no-headers'),
+      });
+      ctx.out(alignColumns(cells, { ...TABLE_TABWRITER, remembered }));
+    } else if (!ctx.bool('watch-only')) ctx.out(printed.join('\n'));
     if (nonEmpty.length === 0 && rc === 0 && !watching && sels.every((s) => s.names.length === 0)) ctx.err(noResourcesMessage(ctx, sels));
-    if (watching) return watchTable(ctx, sels[0], tables[0]?.table, format.wide, q);
+    if (watching) return watchTable(ctx, sels[0], tables[0]?.table, format.wide, q, remembered);
     return rc;
   }
 
@@ -133,7 +143,14 @@ async function streamEvents<T>(ctx: CommandContext, sel: ResourceSelection, acce
   return 0;
 }
 
-async function watchTable(ctx: CommandContext, sel: ResourceSelection, initial: Table | undefined, wide: boolean, q: { labelSelector?: string; fieldSelector?: string }): Promise<number> {
+async function watchTable(
+  ctx: CommandContext,
+  sel: ResourceSelection,
+  initial: Table | undefined,
+  wide: boolean,
+  q: { labelSelector?: string; fieldSelector?: string },
+  remembered: number[],
+): Promise<number> {
   // later events may carry no columnDefinitions: their cells follow the last definitions seen
   let defs = initial?.columnDefinitions?.length ? initial.columnDefinitions : undefined;
   let headerPrinted = !!initial && initial.rows.length > 0 && !ctx.bool('watch-only');
@@ -149,7 +166,7 @@ async function watchTable(ctx: CommandContext, sel: ResourceSelection, initial: 
       noHeaders: headerPrinted || ctx.bool('no-headers'),
     });
     headerPrinted = true;
-    ctx.out(alignColumns(cells));
+    ctx.out(alignColumns(cells, { ...TABLE_TABWRITER, remembered }));
   });
 }
 

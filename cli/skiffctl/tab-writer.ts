@@ -5,6 +5,8 @@
 export interface TabwriterOptions {
   minwidth: number;
   padding: number;
+  /** tabwriter.RememberWidths: column widths carried across flushes (kubectl get -w) */
+  remembered?: number[];
 }
 
 /** kubectl get: minwidth 6, padding 3 */
@@ -44,13 +46,14 @@ export function tabwriterFormat(text: string, o: TabwriterOptions): string {
       if (column >= cells[i].length - 1) continue;
       writeLines(start, i);
       start = i;
-      let w = o.minwidth;
+      let w = Math.max(o.minwidth, o.remembered?.[column] ?? 0);
       let j = i;
       for (; j < line1; j++) {
         if (column >= cells[j].length - 1) break;
         w = Math.max(w, width(cells[j][column]) + o.padding);
       }
       widths.push(w);
+      if (o.remembered) o.remembered[column] = w;
       format(start, j);
       widths.pop();
       start = j;
