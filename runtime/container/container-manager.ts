@@ -133,8 +133,10 @@ export class ContainerManager {
         env: [],
         cwd: '/',
         stopSignal: stopSignalOf(config.stop_signal, image.config.StopSignal),
-        executorOwed: false,
-        snapshotOwed: false,
+        // both undone idempotently (a missing snapshot or executor container is fine), so the
+        // intent record claims them from the start and no extra write is needed before each step
+        executorOwed: true,
+        snapshotOwed: true,
       };
       await this.d.store.write(id, rec);
       try {
@@ -146,8 +148,6 @@ export class ContainerManager {
           }
         }
         await fs.mkdir(rec.rootfs, { recursive: true, mode: 0o700 });
-        rec.snapshotOwed = true;
-        await this.d.store.write(id, rec);
         await this.d.snapshotter.prepare(rec.snapshotKey, this.d.images.layerPaths(image), rec.rootfs);
         const sc = config.linux?.security_context;
         let user;
@@ -188,8 +188,6 @@ export class ContainerManager {
         rec.cwd = spec.process!.cwd;
         await fs.writeFile(join(rec.bundle, 'config.json'), JSON.stringify(spec, null, 2), { mode: 0o600 });
         if (rec.logPath) await fs.mkdir(dirname(rec.logPath), { recursive: true });
-        rec.executorOwed = true;
-        await this.d.store.write(id, rec);
         await this.d.executor.create(id, rec.bundle, rec.logPath ? { logPath: rec.logPath } : {});
         rec.phase = 'created';
         await this.d.store.write(id, rec);

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { detectCgroupDriver } from '../cgroups/cgroup-driver.js';
 import { hostCapabilities } from '../container/host-capabilities.js';
 import { defaultSpec } from '../executor/default-spec.js';
-import { findNativeBinary } from '../executor/native-binary.js';
+import { findNativeBinary, sealedBinaryPath } from '../executor/native-binary.js';
 import { createExecutor } from '../executor/native-executor.js';
 import { createImageStore } from '../images/local-image-store.js';
 import { BinaryPluginExec } from '../network/cni-plugin-exec.js';
@@ -35,7 +35,7 @@ export function createRealParts(opts: StartRuntimeOptions): { parts: RuntimePart
     images: createImageStore({ root: opts.imageRoot ?? join(opts.root, 'images'), inUse: (id) => inUse(id) }),
     snapshotter: new OverlaySnapshotter(join(opts.root, 'snapshots')),
     cgroups: new DriverPodCgroups(cgroupDriver),
-    pause: new NativePauseLauncher(nativeBin),
+    pause: new NativePauseLauncher(sealedBinaryPath(nativeBin)), // one sealed in-memory copy, not one per pod
     pinner: new MountNetnsPinner(),
     pluginExec: new BinaryPluginExec(opts.cniBinDirs),
     baseSpec: () => defaultSpec(),

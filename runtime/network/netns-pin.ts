@@ -1,11 +1,8 @@
 // Pins a process's network namespace with a bind mount of /proc/<pid>/ns/net onto a file under
 // the runtime root, so the namespace outlives the process and CNI can address it by path.
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { MNT_DETACH, MS_BIND, mount, umount2 } from '../sys/libc.js';
 
 export interface NetnsPinner {
   pin(pid: number, target: string): Promise<void>;
@@ -20,10 +17,10 @@ export class MountNetnsPinner implements NetnsPinner {
     const fh = await fs.open(target, 'a', 0o444);
     await fh.close();
     try {
-      await run('mount', ['--bind', `/proc/${pid}/ns/net`, target]);
+      mount(`/proc/${pid}/ns/net`, target, null, MS_BIND, null);
     } catch (err) {
       await fs.rm(target, { force: true });
-      throw new Error(`pinning the network namespace of pid ${pid} at ${target}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
+      throw new Error(`pinning the network namespace of pid ${pid} at ${target}: ${(err as Error).message}`);
     }
   }
 
@@ -33,13 +30,7 @@ export class MountNetnsPinner implements NetnsPinner {
   }
 
   async unpin(target: string): Promise<void> {
-    while (await this.isPinned(target)) {
-      try {
-        await run('umount', [target]);
-      } catch {
-        await run('umount', ['-l', target]);
-      }
-    }
+    for (let i = 0; i < 16 && (await this.isPinned(target)); i++) umount2(target, MNT_DETACH);
     await fs.rm(target, { force: true });
   }
 }

@@ -90,7 +90,8 @@ export class NativePauseLauncher implements PauseLauncher {
         err += d.toString('utf8');
       });
       child.on('error', (e) => finish(() => reject(new Error(`starting pause (${this.nativeBin}): ${e.message}`))));
-      child.on('exit', (code, signal) => {
+      // 'close' (not 'exit'): stdout is drained by then, so a printed PID is never missed
+      child.on('close', (code, signal) => {
         if (reported) return;
         finish(() => reject(new Error(`pause exited (${signal ?? `status ${code}`}) before reporting its PID: ${err.trim() || out.trim()}`)));
       });

@@ -123,8 +123,12 @@ export class SandboxManager {
   }
 
   private async create(rec: SandboxRecord): Promise<void> {
+    const t0 = performance.now();
+    const mark: Record<string, number> = {};
+    const lap = (name: string) => (mark[name] = Math.round(performance.now() - t0));
     await fs.mkdir(rec.dir, { recursive: true, mode: 0o711 });
     const procs = await this.d.cgroups.create(rec.pauseCgroup);
+    lap('cgroup');
     const unshare: ('net' | 'ipc' | 'uts' | 'pid')[] = [];
     if (!rec.hostNetwork) unshare.push('net', 'uts');
     if (!rec.hostIpc) unshare.push('ipc');
@@ -135,11 +139,13 @@ export class SandboxManager {
       cgroupProcs: procs,
     });
     await this.d.store.write(rec.id, rec);
+    lap('pause');
     if (!rec.hostNetwork) {
       await this.d.pinner.pin(rec.pause.pid, rec.netnsPath);
-      rec.networkOwed = true;
-      await this.d.store.write(rec.id, rec);
+      rec.networkOwed = true; // recorded with the next write; a crash before it is undone from phase 'creating'
+      lap('netns');
       rec.cniResult = await this.d.network.add(this.attachment(rec));
+      lap('cni');
       const ips = resultIps(rec.cniResult);
       rec.ip = ips.ip;
       rec.additionalIps = ips.additional;
@@ -153,6 +159,8 @@ export class SandboxManager {
     rec.phase = 'ready';
     await this.d.store.write(rec.id, rec);
     this.records.set(rec.id, rec);
+    lap('ready');
+    this.d.log.debug({ sandbox: rec.id, ms: mark }, 'sandbox ready');
   }
 
   attachment(rec: SandboxRecord): CniAttachment {
