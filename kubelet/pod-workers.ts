@@ -33,6 +33,13 @@ export interface PodWorkersOptions {
   onTerminated?: (uid: string) => void;
 }
 
+/** Did anything the kubelet acts on change (spec, deletion, labels/annotations), not just status? */
+export function podNeedsSync(prev: Pod, next: Pod): boolean {
+  const pick = (p: Pod) =>
+    JSON.stringify([p.spec, p.metadata.deletionTimestamp, p.metadata.deletionGracePeriodSeconds, p.metadata.labels, p.metadata.annotations]);
+  return pick(prev) !== pick(next);
+}
+
 export class PodWorkers {
   private readonly workers = new Map<string, WorkerState>();
   private stopped = false;
@@ -53,7 +60,10 @@ export class PodWorkers {
       this.workers.set(uid, w);
     }
     if (w.done) return;
+    const prev = w.pod;
     w.pod = pod;
+    // our own status writes come back as updates: only a change the kubelet acts on wakes the worker
+    if (prev !== pod && !podNeedsSync(prev, pod)) return;
     this.trigger(uid);
   }
 
