@@ -2,6 +2,7 @@
 // `<root>/ingest/` while their sha256 is computed, and renamed into place only when the digest
 // (and size, when known) matches; a mismatch removes the partial file and throws.
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { checkDigest, digestHex } from './digest.js';
@@ -80,7 +81,9 @@ export class ContentStore {
     onCommit?: (info: BlobInfo) => void,
   ): AsyncGenerator<Buffer> {
     const tmp = this.tempPath();
-    const fh = await fs.promises.open(tmp, 'wx', 0o644);
+    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 });
+    const failed = new Promise<never>((_, reject) => out.once('error', reject));
+    failed.catch(() => undefined);
     let committed = false;
     try {
       const hash = createHash('sha256');
@@ -91,8 +94,7 @@ export class ContentStore {
         if (expected.size !== undefined && size > expected.size) {
           throw new SizeMismatchError(expected.what, expected.size, size);
         }
-        let off = 0;
-        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
         yield chunk;
       }
       const actual = `sha256:${hash.digest('hex')}`;
@@ -100,13 +102,16 @@ export class ContentStore {
         throw new DigestMismatchError(expected.what, expected.digest, actual);
       }
       if (expected.size !== undefined && size !== expected.size) throw new SizeMismatchError(expected.what, expected.size, size);
-      await fh.close();
+      await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
       await fs.promises.rename(tmp, this.blobPath(actual));
       committed = true;
       onCommit?.({ digest: actual, size });
     } finally {
       if (!committed) {
-        await fh.close().catch(() => undefined);
+        await new Promise<void>((resolve) => {
+          if (out.closed) resolve();
+          else out.destroy().once('close', () => resolve());
+        });
         await fs.promises.rm(tmp, { force: true });
       }
     }

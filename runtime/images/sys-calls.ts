@@ -1,8 +1,17 @@
 // libc calls Node lacks, through koffi: mknod (device nodes, whiteouts), lsetxattr/lgetxattr
 // (overlay opaque dirs, pax xattrs) and utimensat with AT_SYMLINK_NOFOLLOW and nanoseconds.
 // Every binding of the image store lives here.
+import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import koffi from 'koffi';
+
+type Koffi = typeof import('koffi');
+let koffiModule: Koffi | undefined;
+
+/** koffi loads on first use, so importing this module costs nothing until a call is made */
+function koffi(): Koffi {
+  koffiModule ??= createRequire(import.meta.url)('koffi') as Koffi;
+  return koffiModule;
+}
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -22,7 +31,7 @@ let libc: LibcFns | undefined;
 
 function fns(): LibcFns {
   if (!libc) {
-    const lib = koffi.load('libc.so.6');
+    const lib = koffi().load('libc.so.6');
     libc = {
       mknod: lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
       lsetxattr: lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
@@ -50,7 +59,7 @@ export class SysCallError extends Error {
 }
 
 function check(ret: number, syscall: string, path: string): number {
-  if (ret < 0) throw new SysCallError(syscall, path, koffi.errno());
+  if (ret < 0) throw new SysCallError(syscall, path, koffi().errno());
   return ret;
 }
 
@@ -75,7 +84,7 @@ export function lsetxattr(path: string, name: string, value: Buffer | string): v
 export function lgetxattr(path: string, name: string): Buffer | undefined {
   const size = fns().lgetxattr(path, name, null, 0);
   if (size < 0) {
-    const errno = koffi.errno();
+    const errno = koffi().errno();
     if (errno === constants.errno.ENODATA) return undefined;
     throw new SysCallError(`lgetxattr(${name})`, path, errno);
   }

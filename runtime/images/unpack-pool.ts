@@ -13,6 +13,7 @@ import type { FromWorker, ToWorker } from './unpack-protocol.js';
 
 const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+const BATCH_BYTES = 512 * 1024;
 const MAX_IDLE = 4;
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   LayerEscapeError,
@@ -68,9 +69,21 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
     let sourceError: unknown;
     let early = false;
     try {
+      // network chunks are small; batching them keeps the message count low
+      let batch: Buffer[] = [];
+      let batched = 0;
+      const flush = (): void => {
+        if (batched === 0) return;
+        send({ type: 'chunk', data: batch.length === 1 ? batch[0] : Buffer.concat(batch, batched) });
+        inFlight += batched;
+        batch = [];
+        batched = 0;
+      };
       for await (const chunk of source) {
-        send({ type: 'chunk', data: chunk });
-        inFlight += chunk.length;
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched < BATCH_BYTES) continue;
+        flush();
         if (inFlight > MAX_IN_FLIGHT) {
           await new Promise<void>((r) => (drained = r));
           // the worker finished or failed before reading everything (e.g. a rejected entry)
@@ -80,7 +93,10 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
           }
         }
       }
-      if (!early) send({ type: 'end' });
+      if (!early) {
+        flush();
+        send({ type: 'end' });
+      }
     } catch (e) {
       sourceError = e;
       send({ type: 'abort', reason: e instanceof Error ? e.message : String(e) });
