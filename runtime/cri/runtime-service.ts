@@ -8,7 +8,8 @@ import type { PodCgroups } from '../sandbox/pod-cgroups.js';
 import type { SandboxManager } from '../sandbox/sandbox-manager.js';
 import type { SandboxRecord } from '../sandbox/sandbox-record.js';
 import type { ContainerRecord } from '../container/container-record.js';
-import { invalidArgument, notFound, unimplemented } from './cri-error.js';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { CriError, invalidArgument, notFound, unimplemented } from './cri-error.js';
 import { parseNetDev, toContainer, toContainerStats, toContainerStatus, toPodSandbox, toPodSandboxStats, toPodSandboxStatus } from './cri-converters.js';
 import type * as cri from './cri-types.js';
 import { idMatches, labelsMatch } from './list-filters.js';
@@ -180,7 +181,7 @@ export class RuntimeServiceHandlers {
     try {
       validateContainerConfig(probe);
     } catch (err) {
-      throw invalidArgument('linux', (err as Error).message.replace(/^config\.linux\.resources\./, ''));
+      throw new CriError(grpcStatus.INVALID_ARGUMENT, (err as Error).message.replace(/^config\.linux\.resources\./, 'linux.'));
     }
     await this.d.containers.updateResources(req.container_id, req.linux);
     return {};

@@ -221,6 +221,25 @@ describe('skiff runtime (real containers)', () => {
     expect(stats.stats?.linux?.containers).toHaveLength(2);
   });
 
+  it('shares one PID namespace when the pod asks for it, and the host network when it asks for that', async () => {
+    const shared = await runPod('sharedpid', { linux: { cgroup_parent: `${prefix}/pod-sharedpid`, security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } } });
+    const podPid = { linux: { security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } } };
+    const a = await startCtr(shared, 'a', ['sleep', '600'], podPid);
+    const b = await startCtr(shared, 'b', ['sleep', '600'], podPid);
+    const pause = svc!.sandboxes.get(shared).pause!.pid;
+    expect(nsInode(await pidOf(a), 'pid')).toBe(nsInode(pause, 'pid'));
+    expect(nsInode(await pidOf(b), 'pid')).toBe(nsInode(pause, 'pid'));
+    const ps = await client.execSync({ container_id: b, cmd: ['ps', '-o', 'pid,args'], timeout: 10 });
+    expect(ps.stdout.toString()).toMatch(/sleep 600[\s\S]*sleep 600/);
+
+    const host = await runPod('hostnet', { linux: { cgroup_parent: `${prefix}/pod-hostnet`, security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
+    const h = await startCtr(host, 'h', ['sleep', '600'], { linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
+    expect(nsInode(await pidOf(h), 'net')).toBe(nsInode(process.pid, 'net'));
+    const st = await client.podSandboxStatus({ pod_sandbox_id: host });
+    expect(st.status).toMatchObject({ state: 'SANDBOX_READY', network: { ip: '' } });
+    expect(svc!.sandboxes.get(host).netnsPath).toBe('');
+  });
+
   it('ExecSync returns output and exit code, and times out', async () => {
     const sb = await runPod('exec');
     const id = await startCtr(sb, 'main', ['sleep', '600'], { envs: [{ key: 'GREETING', value: 'hi' }] });

@@ -276,6 +276,23 @@ describe('CRI runtime service (fakes)', () => {
     expect(fakes.plugins.calls.some((x) => x.command === 'DEL' && x.containerId === half.id)).toBe(true);
   });
 
+  it('takes the pod CIDR from UpdateRuntimeConfig and updates container resources', async () => {
+    await client.updateRuntimeConfig({ runtime_config: { network_config: { pod_cidr: '10.251.3.0/24' } } });
+    const conf = JSON.parse(readFileSync(join(dir, 'net.d', '10-skiff.conflist'), 'utf8'));
+    expect(conf.plugins[0].ipam.ranges[0][0].subnet).toBe('10.251.3.0/24');
+    expect((await code(client.updateRuntimeConfig({ runtime_config: { network_config: { pod_cidr: 'nope' } } }))).code).toBe(status.INVALID_ARGUMENT);
+    const sb = (await client.runPodSandbox({ config: podConfig('res') })).pod_sandbox_id;
+    const c = (await client.createContainer({ pod_sandbox_id: sb, config: ctrConfig('c') })).container_id;
+    await client.updateContainerResources({ container_id: c, linux: { memory_limit_in_bytes: 128 << 20, cpu_shares: 256 } });
+    const path = [...fakes.cgroups.limits.keys()][0];
+    expect(path).toMatch(new RegExp(`^skiff/poduid-res/skiff-${c.slice(0, 12)}$`));
+    expect(fakes.cgroups.limits.get(path)).toMatchObject({ memoryLimitBytes: 128 << 20, cpuShares: 256 });
+    expect((await client.containerStatus({ container_id: c })).status?.resources?.linux?.memory_limit_in_bytes).toBe(128 << 20);
+    const e = await code(client.updateContainerResources({ container_id: c, linux: { cpu_quota: 5 } }));
+    expect(e.code).toBe(status.INVALID_ARGUMENT);
+    expect(e.details).toBe('linux.cpu_quota: 5 is below the 1000 µs minimum');
+  });
+
   it('serves the ImageService over the store', async () => {
     const pulled = await client.pullImage({ image: { image: 'busybox' } });
     expect(pulled.image_ref).toMatch(/^sha256:/);
