@@ -39,7 +39,7 @@ beforeEach(() => {
     backoff: new CrashBackoff(),
     probes: { livenessFailed, startupFailed: new Set(), ready: () => undefined, started: () => undefined },
     events: { emit: (_p, type, reason, message) => events.push(`${type} ${reason} ${message}`) },
-    node: { nodeName: 'n1', hostIP: '192.168.1.10', nodeHostname: 'n1', rootDir: root, cpuMillis: 2000, memoryBytes: 4 << 30 },
+    node: { nodeName: 'n1', hostIP: '192.168.1.10', nodeHostname: 'n1', rootDir: root, cpuMillis: 2000, memoryBytes: 4 * 2 ** 30 },
     log: pino({ level: 'silent' }),
     now: () => clock,
   });
