@@ -121,7 +121,8 @@ export function writeEvents(w: DescribeWriter, events: EventObject[], now: numbe
     const last = e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
     let when = age(last, now);
     if ((e.count ?? 1) > 1) when = `${when} (x${e.count} over ${age(e.firstTimestamp ?? last, now)})`;
-    const from = [e.source?.component ?? e.reportingComponent ?? '', e.source?.host].filter(Boolean).join(', ');
+    // kubectl 1.32 shows the component only
+    const from = e.source?.component || e.reportingComponent || '';
     w.line(1, e.type ?? '', e.reason ?? '', when, from, (e.message ?? '').trim());
   }
 }

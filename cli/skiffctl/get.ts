@@ -129,8 +129,40 @@ function watchQuery(sel: ResourceSelection, rv: string | undefined, q: { labelSe
 /** Streams a watch until the server ends it (exit 0, as kubectl does). */
 async function streamEvents<T>(ctx: CommandContext, sel: ResourceSelection, accept: string, query: Record<string, string | undefined>, onEvent: (ev: WatchEvent<T>) => void): Promise<number> {
   const ns = namespaceFor(ctx, sel.info);
-  const { response } = ctx.client.openStream({ method: 'GET', path: resourcePath(sel.info, ns), query, accept });
-  const res = await response;
+  const timeoutMs = requestTimeoutMs(ctx.str('request-timeout'));
+  const { response, abort } = ctx.client.openStream({
+    method: 'GET',
+    path: resourcePath(sel.info, ns),
+    query: { ...query, timeoutSeconds: timeoutMs ? String(Math.max(1, Math.ceil(timeoutMs / 1000))) : undefined },
+    accept,
+  });
+  // --request-timeout ends the watch (exit 0), as it does kubectl's
+  let timedOut = false;
+  const timer = timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        abort();
+      }, timeoutMs)
+    : undefined;
+  try {
+    return await readEvents(await response, onEvent);
+  } catch (e) {
+    if (timedOut) return 0;
+    throw e;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** `--request-timeout`: `0` (none), `5s`, `1m`, `500ms` or plain seconds. */
+export function requestTimeoutMs(s: string | undefined): number {
+  if (!s || s === '0') return 0;
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(s);
+  if (!m) throw new Error(`invalid argument "${s}" for "--request-timeout" flag: invalid duration`);
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
+}
+
+async function readEvents<T>(res: AsyncIterable<unknown>, onEvent: (ev: WatchEvent<T>) => void): Promise<number> {
   const parser = new WatchLineParser<T>();
   const deliver = (events: WatchEvent<T>[]): void => {
     for (const ev of events) {
