@@ -1,5 +1,5 @@
 // The admin kubeconfig kubectl accepts as is: certificate-authority-data + bearer token.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
 export function kubeconfigYaml(server: string, caPem: string, token: string, user = 'admin'): string {
@@ -15,5 +15,8 @@ export function kubeconfigYaml(server: string, caPem: string, token: string, use
 }
 
 export function writeKubeconfig(file: string, server: string, caPem: string, token: string, user = 'admin'): void {
-  writeFileSync(file, kubeconfigYaml(server, caPem, token, user), { mode: 0o600 });
+  // written whole then renamed, so a reader never sees a half-written file
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, kubeconfigYaml(server, caPem, token, user), { mode: 0o600 });
+  renameSync(tmp, file);
 }

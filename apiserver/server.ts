@@ -58,7 +58,7 @@ const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 async function ensureNamespaces(registry: Registry): Promise<void> {
   const info = findByResource('', 'namespaces')!;
   for (const name of BUILTIN_NAMESPACES) {
-    const obj = prepareForCreate(info, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] } }, new Date(), randomUUID());
+    const obj = prepareForCreate(info, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }, new Date(), randomUUID());
     try {
       await registry.store.create(objectKey(info, undefined, name), obj);
     } catch (e) {

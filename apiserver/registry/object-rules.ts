@@ -3,8 +3,6 @@
 // graceful deletion, finalizers and propagation policy.
 import type { ResourceInfo } from '../../api/resources.js';
 import type { DeleteOptions, KubeObject, ObjectMeta } from '../../api/types/meta.js';
-import type { Pod } from '../../api/types/core.js';
-import { podQosClass } from '../../api/pod-helpers.js';
 
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -28,25 +26,29 @@ function hasStatusSubresource(info: ResourceInfo): boolean {
   return info.subresources.includes('status');
 }
 
-/** The status a new object starts with. */
-function initialStatus(info: ResourceInfo, obj: KubeObject): unknown {
+/**
+ * A new object's status, before defaulting: what a client sends is dropped (Kubernetes resets it),
+ * except a Node's, which the kubelet registers with. Defaulting then fills pod phase and QoS class
+ * and namespace phase.
+ */
+export function resetStatusForCreate(info: ResourceInfo, obj: KubeObject): void {
+  if (!hasStatusSubresource(info)) return;
   switch (`${info.group}/${info.resource}`) {
-    case '/pods':
-      return { phase: 'Pending', qosClass: podQosClass(obj as Pod) };
-    case '/namespaces':
-      return { phase: 'Active' };
     case '/nodes':
-      return obj.status; // the kubelet registers its node with its status
+      return;
+    case '/services':
+      obj.status = { loadBalancer: {} };
+      return;
     case 'apps/deployments':
     case 'apps/replicasets':
-    case '/services':
-      return info.resource === 'services' ? { loadBalancer: {} } : {};
+      obj.status = {};
+      return;
     default:
-      return obj.status;
+      delete obj.status;
   }
 }
 
-/** Fills the system fields of a new object. `obj` has been defaulted and validated. */
+/** Fills the system fields of a new object. `obj` has been status-reset, defaulted and validated. */
 export function prepareForCreate(info: ResourceInfo, obj: KubeObject, now: Date, uid: string): KubeObject {
   const meta: ObjectMeta = { ...obj.metadata };
   delete meta.resourceVersion;
@@ -55,13 +57,7 @@ export function prepareForCreate(info: ResourceInfo, obj: KubeObject, now: Date,
   meta.uid = uid;
   meta.creationTimestamp = timestamp(now);
   meta.generation = 1;
-  const out: KubeObject = { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, metadata: meta };
-  if (hasStatusSubresource(info)) {
-    const st = initialStatus(info, obj);
-    if (st === undefined) delete out.status;
-    else out.status = st;
-  }
-  return out;
+  return { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, metadata: meta };
 }
 
 /** The name for a create: metadata.name, or generateName plus a random suffix. */

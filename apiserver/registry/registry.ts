@@ -7,7 +7,7 @@ import { alreadyExists, badRequest, conflict, gone, invalid, notFound, serviceUn
 import { type ObjectStore, StoreError } from '../storage/object-store.js';
 import { collectionPrefix, objectKey } from '../storage/keys.js';
 import type { ObjectHooks } from './hooks.js';
-import { nameForCreate, planDelete, prepareForCreate, prepareForUpdate, shouldDeleteAfterUpdate } from './object-rules.js';
+import { nameForCreate, planDelete, prepareForCreate, resetStatusForCreate, prepareForUpdate, shouldDeleteAfterUpdate } from './object-rules.js';
 import { selectionPredicate, type SelectionOptions } from './selection.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 
@@ -149,6 +149,7 @@ export class Registry {
     if (info.namespaced) body.metadata.namespace = namespace;
     else delete body.metadata.namespace;
     if (name !== undefined) body.metadata.name = name;
+    resetStatusForCreate(info, body);
     const defaulted = this.hooks.applyDefaults(info, body);
     const errs = this.hooks.validate(info, defaulted);
     if (errs.length) throw invalid(info, name ?? '', errs);

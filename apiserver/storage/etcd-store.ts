@@ -12,6 +12,9 @@ import {
   type StoreWatchHandlers,
 } from './object-store.js';
 
+/** keys per etcd range request when listing */
+const LIST_PAGE = 1000;
+
 function encode(obj: KubeObject): Buffer {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
   return Buffer.from(JSON.stringify({ ...obj, metadata: meta }));
@@ -123,24 +126,30 @@ export class EtcdStore implements ObjectStore {
   }
 
   async list(prefix: string, req: ListRequest = {}): Promise<StoredList> {
-    const start = req.startKey ? Buffer.from(req.startKey) : Buffer.from(prefix);
-    let res;
-    try {
-      res = await this.client.kv.range({
-        key: start,
-        range_end: prefixEnd(prefix),
-        limit: req.limit ?? 0,
-        revision: req.revision ?? 0,
-      });
-    } catch (e) {
-      if (isCompacted(e)) throw new StoreError('compacted', `revision ${req.revision} has been compacted`);
-      throw unavailable(e);
+    // Ranges are read in pages (gRPC messages are limited to 4 MiB), all at the first page's revision.
+    const end = prefixEnd(prefix);
+    const want = req.limit && req.limit > 0 ? req.limit : Infinity;
+    let start = req.startKey ? Buffer.from(req.startKey) : Buffer.from(prefix);
+    let revision = req.revision ?? 0;
+    const items: KubeObject[] = [];
+    for (;;) {
+      const pageLimit = Math.min(LIST_PAGE, want - items.length);
+      let res;
+      try {
+        res = await this.client.kv.range({ key: start, range_end: end, limit: pageLimit, revision });
+      } catch (e) {
+        if (isCompacted(e)) throw new StoreError('compacted', `revision ${revision} has been compacted`);
+        throw unavailable(e);
+      }
+      if (!revision) revision = Number(res.header.revision);
+      for (const kv of res.kvs) items.push(decode(kv));
+      const total = Number(res.count);
+      const last = res.kvs[res.kvs.length - 1];
+      if (!res.more || !last) return { items, revision, remaining: 0 };
+      const nextKey = last.key.toString('utf8') + '\x00';
+      if (items.length >= want) return { items, revision, nextKey, remaining: Math.max(0, total - res.kvs.length) };
+      start = Buffer.from(nextKey);
     }
-    const items = res.kvs.map((kv) => decode(kv));
-    const total = Number(res.count);
-    const out: StoredList = { items, revision: Number(res.header.revision), remaining: Math.max(0, total - items.length) };
-    if (res.more && res.kvs.length) out.nextKey = res.kvs[res.kvs.length - 1]!.key.toString('utf8') + '\x00';
-    return out;
   }
 
   async count(prefix: string): Promise<number> {

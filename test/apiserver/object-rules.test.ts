@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findByResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types/meta.js';
-import { nameForCreate, planDelete, prepareForCreate, prepareForUpdate, shouldDeleteAfterUpdate } from '../../apiserver/registry/object-rules.js';
+import { nameForCreate, planDelete, prepareForCreate, resetStatusForCreate, prepareForUpdate, shouldDeleteAfterUpdate } from '../../apiserver/registry/object-rules.js';
 
 const pods = findByResource('', 'pods')!;
 const deploys = findByResource('apps', 'deployments')!;
@@ -19,11 +19,23 @@ function pod(extra: Partial<KubeObject> = {}, nodeName?: string): KubeObject {
 }
 
 describe('prepareForCreate', () => {
-  it('sets uid, creationTimestamp, generation and resets status', () => {
-    const o = prepareForCreate(pods, { metadata: { name: 'a', resourceVersion: '9', deletionTimestamp: 'x' }, spec: {}, status: { phase: 'Running' } }, now, 'uid-1');
+  it('sets uid, creationTimestamp and generation', () => {
+    const o = prepareForCreate(pods, { metadata: { name: 'a', resourceVersion: '9', deletionTimestamp: 'x' }, spec: {} }, now, 'uid-1');
     expect(o.metadata).toEqual({ name: 'a', uid: 'uid-1', creationTimestamp: '2026-01-02T03:04:05Z', generation: 1 });
-    expect(o.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
     expect(o.kind).toBe('Pod');
+    expect(o.apiVersion).toBe('v1');
+  });
+
+  it("drops a client-sent status, except a Node's", () => {
+    const p: KubeObject = { metadata: {}, status: { phase: 'Running' } };
+    resetStatusForCreate(pods, p);
+    expect(p.status).toBeUndefined();
+    const d: KubeObject = { metadata: {}, status: { replicas: 3 } };
+    resetStatusForCreate(deploys, d);
+    expect(d.status).toEqual({});
+    const n: KubeObject = { metadata: {}, status: { capacity: { cpu: '2' } } };
+    resetStatusForCreate(findByResource('', 'nodes')!, n);
+    expect(n.status).toEqual({ capacity: { cpu: '2' } });
   });
 
   it('names from generateName', () => {
