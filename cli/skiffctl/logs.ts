@@ -7,6 +7,7 @@ import type { KubeObject, LabelSelector } from '../../api/types/meta.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
 import { resolveType } from './resource-args.js';
+import { isNotFound } from '../../client/api-error.js';
 import { selectorString } from './selector-text.js';
 
 export const flags: FlagSpec = {
@@ -27,7 +28,15 @@ export function parseSince(s: string): number {
 async function resolvePod(ctx: CommandContext, arg: string, ns: string): Promise<PodObject> {
   const pods = ctx.client.resource<PodObject>(podsInfo);
   const slash = arg.indexOf('/');
-  if (slash < 0) return pods.get(ns, arg);
+  if (slash < 0) {
+    try {
+      return await pods.get(ns, arg);
+    } catch (e) {
+      // kubectl's wording for a missing pod here
+      if (isNotFound(e)) throw new Error(`error from server (NotFound): pods "${arg}" not found in namespace "${ns}"`);
+      throw e;
+    }
+  }
   const [info] = resolveType(arg.slice(0, slash));
   const name = arg.slice(slash + 1);
   if (info.resource === 'pods') return pods.get(ns, name);

@@ -4,6 +4,7 @@ import { resourcePath } from '../../api/resources.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
 import { formatError } from './error-format.js';
+import { isNotFound } from '../../client/api-error.js';
 import { kindRef, parseResourceArgs } from './resource-args.js';
 import type { Scale } from '../../api/types/apps.js';
 import type { KubeObject } from '../../api/types/meta.js';
@@ -45,7 +46,9 @@ export async function run(ctx: CommandContext): Promise<number> {
         }
         ctx.out(`${kindRef(sel.info)}/${name} scaled\n`);
       } catch (e) {
-        ctx.err(`${formatError(e)}\n`);
+        // kubectl resolves the objects first and words a missing one this way
+        if (isNotFound(e)) ctx.err(`error: no objects passed to scale ${(e as Error).message}\n`);
+        else ctx.err(`${formatError(e)}\n`);
         rc = 1;
       }
     }
