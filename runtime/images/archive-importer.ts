@@ -15,6 +15,7 @@ import type { Descriptor } from './media-types.js';
 import { choosePlatformManifest } from './platform.js';
 import { normalizeReference, parseReference, repositoryName } from './reference.js';
 import { readTar } from './tar-reader.js';
+import { unpackLayerPooled } from './unpack-pool.js';
 
 export interface ImportedImage {
   names: string[];
@@ -57,7 +58,7 @@ export async function importArchive(
   }
   await Promise.all(
     images.flatMap((img) =>
-      img.chainIds.map((chainId, i) => layers.ensure(chainId, img.parsed.diffIds[i], async () => content.stream(img.layerDigests[i]))),
+      img.chainIds.map((chainId, i) => layers.ensure(chainId, img.parsed.diffIds[i], (dir) => unpackLayerPooled(content.stream(img.layerDigests[i]), dir))),
     ),
   );
   return { images, added: archive.added };

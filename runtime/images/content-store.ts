@@ -117,6 +117,19 @@ export class ContentStore {
     }
   }
 
+  /**
+   * A file in the ingest dir for someone else to fill (e.g. an unpack worker copying a layer as
+   * it unpacks it); `commit` moves it into the store once its digest was checked.
+   */
+  newIngestFile(): { path: string; commit(digest: string): Promise<void>; abort(): Promise<void> } {
+    const tmp = this.tempPath();
+    return {
+      path: tmp,
+      commit: (digest) => fs.promises.rename(tmp, this.blobPath(digest)),
+      abort: () => fs.promises.rm(tmp, { force: true }),
+    };
+  }
+
   /** digests of every stored blob */
   async list(): Promise<string[]> {
     const names = await fs.promises.readdir(this.blobsDir);

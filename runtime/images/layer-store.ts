@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import { digestHex } from './digest.js';
 import { DigestMismatchError } from './errors.js';
-import { unpackLayerPooled } from './unpack-pool.js';
+import type { UnpackResult } from './layer-unpacker.js';
 import { SingleFlight } from './single-flight.js';
 
 export const LAYER_TMP_PREFIX = '.tmp-';
@@ -30,17 +30,18 @@ export class LayerStore {
   }
 
   /**
-   * Makes sure the layer exists, unpacking `open()`'s bytes (the layer blob, compressed or not)
-   * when it does not. Returns true when this call unpacked it.
+   * Makes sure the layer exists; when it does not, `unpack` fills a fresh temp dir (see
+   * unpack-pool.ts), whose diff ID must match before the dir is renamed into place. Returns true
+   * when this call unpacked it.
    */
-  ensure(chainId: string, diffId: string, open: () => Promise<AsyncIterable<Buffer>>): Promise<boolean> {
+  ensure(chainId: string, diffId: string, unpack: (dir: string) => Promise<UnpackResult>): Promise<boolean> {
     return this.flights.run(chainId, async () => {
       const final = this.path(chainId);
       if (fs.existsSync(final)) return false;
       const tmp = path.join(this.dir, `${LAYER_TMP_PREFIX}${digestHex(chainId)}-${randomBytes(4).toString('hex')}`);
       fs.mkdirSync(tmp, { mode: 0o755 });
       try {
-        const result = await unpackLayerPooled(await open(), tmp);
+        const result = await unpack(tmp);
         if (result.diffId !== diffId) throw new DigestMismatchError(`layer ${chainId} (uncompressed)`, diffId, result.diffId);
         try {
           fs.renameSync(tmp, final);

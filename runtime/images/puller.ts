@@ -1,10 +1,10 @@
 // Pulls one image: resolve the reference, pick linux/amd64 from an index, fetch the config, then
-// download every layer in parallel, streaming each blob to the content store (sha256 checked on
-// the fly) and into its unpacker at once. Two pulls needing one blob at the same time download it
+// download every layer in parallel, each blob streaming into its unpacker, which also copies it
+// to the content store (sha256 checked before the blob and the layer are committed). Two pulls needing one blob at the same time download it
 // once: the second waits for the first and unpacks from the stored blob.
 import { chainIds as computeChainIds } from './digest.js';
-import { ContentStore } from './content-store.js';
-import { UnsupportedImageError } from './errors.js';
+import type { BlobInfo, ContentStore } from './content-store.js';
+import { DigestMismatchError, SizeMismatchError, UnsupportedImageError } from './errors.js';
 import type { PullProgress } from './image-store.js';
 import type { LayerStore } from './layer-store.js';
 import { looksLikeIndex, parseImageConfig, parseIndex, parseManifest, type ParsedConfig } from './manifest-parse.js';
@@ -13,7 +13,8 @@ import { choosePlatformManifest } from './platform.js';
 import { formatReference, type ImageReference } from './reference.js';
 import type { RegistryClient, ResolvedManifest } from './registry-client.js';
 import type { RegistryEndpoint } from './hosts-config.js';
-import { prewarmUnpackers } from './unpack-pool.js';
+import type { UnpackResult } from './layer-unpacker.js';
+import { prewarmUnpackers, unpackLayerPooled } from './unpack-pool.js';
 
 export interface PullShared {
   content: ContentStore;
@@ -131,7 +132,7 @@ async function ensureLayer(
   }
   const download = { stored: false };
   try {
-    await shared.layers.ensure(chainId, diffId, () => openLayerSource(client, ep, repoPath, desc, shared, onProgress, what, download));
+    await shared.layers.ensure(chainId, diffId, (dir) => unpackLayerBlob(client, ep, repoPath, desc, dir, shared, onProgress, what, download));
   } catch (e) {
     // a blob that does not unpack is useless: drop it if this call stored it
     if (download.stored) await shared.content.delete(desc.digest);
@@ -142,24 +143,26 @@ async function ensureLayer(
 }
 
 /**
- * The layer blob's bytes for the unpacker: from the store when present (or once another pull has
- * stored it), else from the registry, streaming into the store and the unpacker at once.
+ * Unpacks the layer blob into `dir`: from the store when present (or once another pull has stored
+ * it), else straight from the registry, the unpacker copying the bytes to an ingest file as it
+ * goes; that file becomes the stored blob only when its digest and size match the descriptor.
  */
-async function openLayerSource(
+async function unpackLayerBlob(
   client: RegistryClient,
   ep: RegistryEndpoint,
   repoPath: string,
   desc: Descriptor,
+  dir: string,
   shared: PullShared,
   onProgress: (p: PullProgress) => void,
   what: string,
   download: { stored: boolean },
-): Promise<AsyncIterable<Buffer>> {
+): Promise<UnpackResult> {
   const other = shared.blobFlights.get(desc.digest);
   if (other) await other;
   if (await shared.content.has(desc.digest)) {
     onProgress({ digest: desc.digest, total: desc.size, done: 0, phase: 'extracting' });
-    return shared.content.stream(desc.digest);
+    return unpackLayerPooled(shared.content.stream(desc.digest), dir);
   }
   let release!: () => void;
   let fail!: (e: unknown) => void;
@@ -168,35 +171,39 @@ async function openLayerSource(
     fail = reject;
   });
   flight.catch(() => undefined);
-  const abort = (e: unknown): void => {
-    if (shared.blobFlights.get(desc.digest) === flight) shared.blobFlights.delete(desc.digest);
-    fail(e);
-  };
   shared.blobFlights.set(desc.digest, flight);
+  const ingest = shared.content.newIngestFile();
   try {
     const res = await client.fetchBlob(ep, repoPath, desc);
-    const stored = shared.content.ingest(progressTap(res, desc, onProgress), { digest: desc.digest, size: desc.size, what }, () => {
-      download.stored = true;
-      shared.blobFlights.delete(desc.digest);
-      release();
-    });
-    return guard(stored, abort);
+    const result = await unpackLayerPooled(progressTap(res, desc, what, onProgress), dir, ingest.path);
+    const blob = result.blob as BlobInfo;
+    if (blob.digest !== desc.digest) throw new DigestMismatchError(what, desc.digest, blob.digest);
+    if (blob.size !== desc.size) throw new SizeMismatchError(what, desc.size, blob.size);
+    await ingest.commit(desc.digest);
+    download.stored = true;
+    shared.blobFlights.delete(desc.digest);
+    release();
+    return result;
   } catch (e) {
-    abort(e);
+    await ingest.abort();
+    shared.blobFlights.delete(desc.digest);
+    fail(e);
     throw e;
   }
 }
 
-/** reports download progress at most every 100 ms */
+/** reports download progress at most every 100 ms, and stops a blob that outgrows its size */
 async function* progressTap(
   source: AsyncIterable<Buffer>,
   desc: Descriptor,
+  what: string,
   onProgress: (p: PullProgress) => void,
 ): AsyncGenerator<Buffer> {
   let done = 0;
   let last = 0;
   for await (const chunk of source) {
     done += chunk.length;
+    if (done > desc.size) throw new SizeMismatchError(what, desc.size, done);
     const now = Date.now();
     if (now - last >= 100) {
       last = now;
@@ -205,18 +212,4 @@ async function* progressTap(
     yield chunk;
   }
   onProgress({ digest: desc.digest, total: desc.size, done, phase: 'verifying' });
-}
-
-/** calls `onAbort` when the stream fails or its consumer stops before the end */
-async function* guard(source: AsyncGenerator<Buffer>, onAbort: (e: unknown) => void): AsyncGenerator<Buffer> {
-  let finished = false;
-  try {
-    yield* source;
-    finished = true;
-  } catch (e) {
-    onAbort(e);
-    throw e;
-  } finally {
-    if (!finished) onAbort(new Error('download abandoned'));
-  }
 }

@@ -1,13 +1,13 @@
 // Unpacks layers on worker threads so that several layers (and the downloads feeding them) use
-// every core: the main thread streams a layer's bytes to a worker, which decompresses, hashes and
-// writes the files. Workers are reused and do not keep the process alive. When the compiled
+// every core: the main thread streams a layer's bytes to a worker, which stores the blob,
+// decompresses, hashes and writes the files. Workers are reused and do not keep the process alive. When the compiled
 // worker is not available (running from TypeScript sources, as in tests), unpacking runs inline.
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TruncatedInputError } from './byte-reader.js';
 import { LayerEscapeError } from './entry-path.js';
-import { unpackLayer, type UnpackResult } from './layer-unpacker.js';
+import { unpackTee, type TeeUnpackResult } from './unpack-tee.js';
 import { TarFormatError } from './tar-reader.js';
 import type { FromWorker, ToWorker } from './unpack-protocol.js';
 
@@ -37,9 +37,12 @@ export function prewarmUnpackers(count: number): void {
   }
 }
 
-/** unpackLayer, on a worker thread when possible */
-export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: string): Promise<UnpackResult> {
-  if (!workersAvailable()) return unpackLayer(source, dest);
+/**
+ * Unpacks a layer into `dest` on a worker thread when possible; with `blobFile`, the raw bytes
+ * are also written there and their digest reported.
+ */
+export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: string, blobFile?: string): Promise<TeeUnpackResult> {
+  if (!workersAvailable()) return unpackTee(source, dest, blobFile);
   const worker = idle.pop() ?? new Worker(WORKER_URL);
   worker.unref();
   const send = (m: ToWorker): void => worker.postMessage(m);
@@ -65,7 +68,7 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
   worker.on('error', onError);
   let healthy = true;
   try {
-    send({ type: 'start', dest });
+    send({ type: 'start', dest, blobFile });
     let sourceError: unknown;
     let early = false;
     try {
@@ -74,7 +77,10 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
       let batched = 0;
       const flush = (): void => {
         if (batched === 0) return;
-        send({ type: 'chunk', data: batch.length === 1 ? batch[0] : Buffer.concat(batch, batched) });
+        // a fresh copy that owns its memory, handed over without a second copy
+        const data = Buffer.concat(batch, batched);
+        const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+        worker.postMessage({ type: 'chunk', data } satisfies ToWorker, owned ? [data.buffer as ArrayBuffer] : []);
         inFlight += batched;
         batch = [];
         batched = 0;
@@ -108,7 +114,7 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
       const Cls = ERROR_CLASSES[result.name] ?? Error;
       throw new Cls(result.message);
     }
-    return { diffId: result.diffId, tarSize: result.tarSize };
+    return { diffId: result.diffId, tarSize: result.tarSize, ...(result.blob ? { blob: result.blob } : {}) };
   } catch (e) {
     healthy = !(e instanceof Error && e.message.startsWith('unpack worker failed'));
     throw e;

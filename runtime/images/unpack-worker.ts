@@ -1,9 +1,10 @@
 // Worker-thread side of layer unpacking (see unpack-pool.ts): receives a layer's bytes as
-// messages, unpacks them with unpackLayer into the given directory, and reports the diff ID.
+// messages, unpacks them into the given directory (copying the raw bytes to the blob file when
+// asked), and reports the diff ID and the blob's digest.
 // Acks let the main thread bound the bytes in flight. One job at a time; each job has its own
 // queue so a failed job's leftovers never reach the next one.
 import { parentPort } from 'node:worker_threads';
-import { unpackLayer } from './layer-unpacker.js';
+import { unpackTee } from './unpack-tee.js';
 import type { FromWorker, ToWorker } from './unpack-protocol.js';
 
 if (!parentPort) throw new Error('unpack-worker runs only as a worker thread');
@@ -63,8 +64,8 @@ port.on('message', (m: ToWorker) => {
       job?.abort('superseded');
       const current = new Job();
       job = current;
-      unpackLayer(current.chunks(), m.dest).then(
-        (r) => post({ type: 'done', diffId: r.diffId, tarSize: r.tarSize }),
+      unpackTee(current.chunks(), m.dest, m.blobFile).then(
+        (r) => post({ type: 'done', ...r }),
         (e: unknown) => {
           current.abort('failed');
           const err = e instanceof Error ? e : new Error(String(e));

@@ -1,10 +1,11 @@
 // The worker-thread unpacker, which only runs from the compiled output (`npm run build`): same
-// results as the inline unpacker, errors carried back with their class, workers reusable after a
+// results as the inline unpacker, the blob copied on the way, errors carried back with their class, workers reusable after a
 // failure, and a failing source stops the worker before the caller cleans up.
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { sha256Digest } from '../../runtime/images/digest.js';
 import { TarWriter } from '../../runtime/images/tar-writer.js';
 import { busyboxTestLayers } from '../fixtures/busybox-image.js';
 
@@ -37,6 +38,12 @@ describe.skipIf(!built)('unpack pool (compiled workers)', () => {
     const layers = await busyboxTestLayers();
     const results = await Promise.all(layers.map((l) => pool.unpackLayerPooled(chunks(l), tempDir())));
     expect(results.map((r) => r.tarSize)).toEqual(layers.map((l) => l.length));
+
+    // the raw bytes copied to a blob file on the way, with their digest
+    const blobFile = path.join(tempDir(), 'blob');
+    const teed = await pool.unpackLayerPooled(chunks(layers[2]), tempDir(), blobFile);
+    expect(teed.blob).toEqual({ digest: sha256Digest(layers[2]), size: layers[2].length });
+    expect(fs.readFileSync(blobFile).equals(layers[2])).toBe(true);
 
     const evil = new TarWriter().add({ name: '../skiff-escape', type: 'file', data: Buffer.from('x') }).finish();
     const dest = tempDir();
