@@ -180,7 +180,14 @@ async function main(): Promise<void> {
     console.log(`BENCH ${JSON.stringify(out)}`);
   } finally {
     caller?.close();
-    await svc?.close();
+    if (svc) {
+      // also after a failure: every pod this run made, whatever state it got to
+      for (const sb of svc.sandboxes.list()) {
+        await svc.containers.removeAllIn(sb.id).catch(() => undefined);
+        await svc.sandboxes.remove(sb.id).catch(() => undefined);
+      }
+      await svc.close();
+    }
     for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
       const mp = line.split(' ')[4];
       if (mp && mp.startsWith(dir)) execFileSync('umount', ['-l', mp], { stdio: 'ignore' });

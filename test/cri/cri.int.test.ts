@@ -89,7 +89,6 @@ describe('skiff runtime (real containers)', () => {
   let svc: RuntimeService | undefined;
   let client: CriClient;
   let ipForwardBefore = '';
-  const sandboxes: string[] = [];
 
   const startRuntime = async () => {
     svc = await startRuntimeService({
@@ -123,7 +122,6 @@ describe('skiff runtime (real containers)', () => {
 
   const runPod = async (name: string, extra: Record<string, unknown> = {}) => {
     const { pod_sandbox_id } = await client.runPodSandbox({ config: podConfig(name, extra) });
-    sandboxes.push(pod_sandbox_id);
     return pod_sandbox_id;
   };
 
@@ -156,7 +154,7 @@ describe('skiff runtime (real containers)', () => {
   afterAll(async () => {
     try {
       if (svc) {
-        for (const id of sandboxes) await client.removePodSandbox({ pod_sandbox_id: id }).catch(() => undefined);
+        for (const sb of svc.sandboxes.list()) await client.removePodSandbox({ pod_sandbox_id: sb.id }).catch(() => undefined);
         client.close();
         await svc.close();
       }
@@ -332,7 +330,6 @@ describe('skiff runtime (real containers)', () => {
     expect(existsSync(join(root, 'sandboxes', sb))).toBe(false);
     expect(existsSync(join(root, 'containers', id))).toBe(false);
     expect((await client.podSandboxStatus({ pod_sandbox_id: sb }).catch((e: CriCallError) => e)) as CriCallError).toMatchObject({ code: status.NOT_FOUND });
-    sandboxes.splice(sandboxes.indexOf(sb), 1);
   });
 
   it('rejects malformed requests and undoes a RunPodSandbox whose plugin fails, leaving nothing', async () => {
