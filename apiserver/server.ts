@@ -132,7 +132,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServerH
       }
     };
     const apps: FastifyInstance[] = [];
-    const secure = buildApp(ctx, { https: { key: pki.keyPem, cert: pki.certPem }, insecure: false, ready });
+    const secure = buildApp(ctx, { https: { key: pki.keyPem, cert: pki.certPem }, insecure: false, ready, join: { caPem: pki.caPem, tokensFile: tokenFile } });
     apps.push(secure);
     cleanups.push(async () => {
       closing.abort();

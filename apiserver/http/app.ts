@@ -9,6 +9,7 @@ import type { UserInfo } from '../auth/token-file.js';
 import { parseRequestInfo } from '../request-info.js';
 import { serveResource } from '../routes/resource-routes.js';
 import { isPublicPath, serveNonResource } from '../routes/non-resource-routes.js';
+import { isJoinPath, serveJoin, type JoinContext } from '../join/join-routes.js';
 import { sendError } from './respond.js';
 import { decodeBody } from './negotiation.js';
 
@@ -21,6 +22,8 @@ export interface AppOptions {
   /** plain-HTTP test listener: every request is the admin */
   insecure: boolean;
   ready: () => Promise<boolean>;
+  /** serves /cacerts and /skiff/v1/join (node join with a bootstrap token) on the secure listener */
+  join?: JoinContext;
 }
 
 function bearer(req: FastifyRequest): string | undefined {
@@ -65,6 +68,10 @@ export function buildApp(ctx: ApiContext, opts: AppOptions): FastifyInstance {
     const resLabel = ri.kind === 'resource' ? (ri.subresource ? `${ri.info.resource}/${ri.subresource}` : ri.info.resource) : '';
     reply.raw.once('finish', () => ctx.metrics.observe(verbLabel, resLabel, reply.raw.statusCode, (performance.now() - started) / 1000));
     try {
+      if (opts.join && isJoinPath(path)) {
+        serveJoin(opts.join, path, req, reply, bearer(req));
+        return;
+      }
       let user: UserInfo;
       if (opts.insecure) user = ADMIN;
       else {
