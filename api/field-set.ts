@@ -124,14 +124,26 @@ export function deleteAt(obj: unknown, path: FieldPath): void {
 /** Encodes a set as FieldsV1: `{"f:spec":{"f:replicas":{}}}`, with `.` on nodes owned themselves. */
 export function toFieldsV1(set: ReadonlySet<string>): JsonObject {
   const root: JsonObject = {};
-  const keys = [...set].sort();
-  for (const k of keys) {
+  const owned: JsonObject[] = [];
+  for (const k of [...set].sort()) {
     let node = root;
-    for (const el of parsePathKey(k)) node = (node[el] ??= {}) as JsonObject;
+    for (const el of k.split(SEP)) {
+      let child = node[el] as JsonObject | undefined;
+      if (child === undefined) {
+        child = {};
+        node[el] = child;
+      }
+      node = child;
+    }
+    owned.push(node);
   }
-  for (const k of keys) {
-    const node = parsePathKey(k).reduce<JsonObject>((n, el) => n[el] as JsonObject, root);
-    if (Object.keys(node).some((c) => c !== '.')) node['.'] = {};
+  for (const node of owned) {
+    for (const c in node) {
+      if (c !== '.') {
+        node['.'] = {};
+        break;
+      }
+    }
   }
   return root;
 }
