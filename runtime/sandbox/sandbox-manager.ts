@@ -213,7 +213,10 @@ export class SandboxManager {
     };
     if (rec.networkOwed) {
       await step(async () => {
-        await this.d.network.del(this.attachment(rec), rec.cniResult);
+        // a namespace that is no longer pinned (never was, or gone with a reboot) is passed as
+        // empty, as CNI allows for DEL, so the plugins still release the IP and host-side rules
+        const pinned = rec.netnsPath !== '' && (await this.d.pinner.isPinned(rec.netnsPath));
+        await this.d.network.del({ ...this.attachment(rec), netns: pinned ? rec.netnsPath : '' }, rec.cniResult);
         rec.networkOwed = false;
         await this.d.store.write(rec.id, rec);
       });

@@ -332,6 +332,20 @@ describe('skiff runtime (real containers)', () => {
     expect((await client.podSandboxStatus({ pod_sandbox_id: sb }).catch((e: CriCallError) => e)) as CriCallError).toMatchObject({ code: status.NOT_FOUND });
   });
 
+  it('reports a sandbox whose pause died NOTREADY, and still cleans it up completely', async () => {
+    const sb = await runPod('vanished');
+    const rec = svc!.sandboxes.get(sb);
+    const leaseFile = join(root, 'cni', 'networks', prefix, rec.ip);
+    expect(existsSync(leaseFile)).toBe(true);
+    process.kill(rec.pause!.pid, 'SIGKILL');
+    await until('the sandbox to read NOTREADY', async () => (await client.podSandboxStatus({ pod_sandbox_id: sb })).status?.state === 'SANDBOX_NOTREADY');
+    await client.stopPodSandbox({ pod_sandbox_id: sb });
+    await client.removePodSandbox({ pod_sandbox_id: sb });
+    expect(existsSync(leaseFile)).toBe(false);
+    expect(existsSync(rec.netnsPath)).toBe(false);
+    expect(run('iptables-save', [])).not.toContain(sb);
+  });
+
   it('rejects malformed requests and undoes a RunPodSandbox whose plugin fails, leaving nothing', async () => {
     const netnsDir = join(root, 'netns');
     const before = existsSync(netnsDir) ? readdirSync(netnsDir).length : 0;

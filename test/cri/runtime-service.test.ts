@@ -227,6 +227,18 @@ describe('CRI runtime service (fakes)', () => {
     expect((await code(client.createContainer({ pod_sandbox_id: sb, config: ctrConfig('x') }))).code).toBe(status.NOT_FOUND);
   });
 
+  it('passes an empty CNI_NETNS to DEL when the namespace is no longer pinned (after a reboot)', async () => {
+    const sb = (await client.runPodSandbox({ config: podConfig('rebooted') })).pod_sandbox_id;
+    fakes.pause.alive.clear();
+    fakes.pinner.pinned.clear();
+    expect((await client.podSandboxStatus({ pod_sandbox_id: sb })).status?.state).toBe('SANDBOX_NOTREADY');
+    await client.stopPodSandbox({ pod_sandbox_id: sb });
+    const dels = fakes.plugins.calls.filter((c) => c.command === 'DEL');
+    expect(dels.map((c) => [c.plugin, c.netns])).toEqual([['loopback', ''], ['portmap', ''], ['bridge', '']]);
+    expect(dels[2].stdin.prevResult).toBeTruthy();
+    expect(fakes.plugins.leases.size).toBe(0);
+  });
+
   it('rejects bad container configs naming the field', async () => {
     const sb = (await client.runPodSandbox({ config: podConfig('v') })).pod_sandbox_id;
     const cases: [Record<string, unknown>, string, status][] = [
