@@ -76,11 +76,10 @@ export const DEFAULT_TOLERATION_SECONDS = 300;
 const NODE_NOT_READY = 'node.kubernetes.io/not-ready';
 const NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
 
+/** The admission plugin's own test: any toleration for the key (or for every key) with NoExecute or any effect. */
 function toleratesNoExecute(tolerations: readonly Toleration[], key: string): boolean {
   return tolerations.some(
-    (t) =>
-      (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute') &&
-      (t.key === key || ((t.key === undefined || t.key === '') && t.operator === 'Exists')),
+    (t) => (t.key === key || t.key === undefined || t.key === '') && (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute'),
   );
 }
 
