@@ -242,7 +242,9 @@ describe('leader election', () => {
         aSignal = s;
         log.push('a started');
       },
-      onStoppedLeading: () => log.push('a stopped'),
+      onStoppedLeading: () => {
+        log.push('a stopped');
+      },
     });
     await until(() => a.isLeader(), 'a to lead');
     const b = runLeaderElection({
@@ -251,8 +253,12 @@ describe('leader election', () => {
       name: 'le-test',
       identity: 'b',
       ...timing,
-      onStartedLeading: () => log.push('b started'),
-      onStoppedLeading: () => log.push('b stopped'),
+      onStartedLeading: () => {
+        log.push('b started');
+      },
+      onStoppedLeading: () => {
+        log.push('b stopped');
+      },
     });
     try {
       await new Promise((r) => setTimeout(r, 2000));
