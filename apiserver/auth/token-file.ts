@@ -45,10 +45,11 @@ export class TokenFileAuthenticator implements Authenticator {
     this.reload(true);
   }
 
-  private reload(force: boolean): void {
-    const now = Date.now();
-    if (!force && now - this.checkedAt < 500) return;
-    this.checkedAt = now;
+  /** `initial`: the first read, which must succeed; `now`: skip the 500 ms throttle. */
+  private reload(initial: boolean, now = false): void {
+    const t = Date.now();
+    if (!initial && !now && t - this.checkedAt < 500) return;
+    this.checkedAt = t;
     try {
       const st = statSync(this.file);
       const stamp = `${st.mtimeMs}:${st.size}`;
@@ -56,13 +57,17 @@ export class TokenFileAuthenticator implements Authenticator {
       this.tokens = parseTokens(readFileSync(this.file, 'utf8'), this.file);
       this.stamp = stamp;
     } catch (e) {
-      if (force) throw e;
+      if (initial) throw e;
       this.onError?.(e as Error);
     }
   }
 
   authenticate(token: string): UserInfo | undefined {
     this.reload(false);
+    const user = this.tokens.get(token);
+    if (user) return user;
+    // An unknown token may have just been written (a node that joined a moment ago): look again now.
+    this.reload(false, true);
     return this.tokens.get(token);
   }
 }

@@ -1,8 +1,8 @@
 // The generic registry: create/get/list/update/delete of any resource on the ObjectStore, with the
 // metadata rules of object-rules.ts and the API hooks; StoreErrors become Kubernetes Status errors.
 import { randomUUID } from 'node:crypto';
-import type { ResourceInfo } from '../../api/resources.js';
-import type { DeleteOptions, KubeObject, List } from '../../api/types/meta.js';
+import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
+import type { DeleteOptions, KubeObject, List, ListMeta } from '../../api/types/meta.js';
 import { alreadyExists, badRequest, conflict, gone, invalid, notFound, serviceUnavailable, StatusError } from '../../api/status.js';
 import { type ObjectStore, StoreError } from '../storage/object-store.js';
 import { collectionPrefix, objectKey } from '../storage/keys.js';
@@ -98,6 +98,18 @@ export class Registry {
   }
 
   async list(info: ResourceInfo, namespace: string | undefined, opts: ListOptions): Promise<List<KubeObject>> {
+    const page = await this.collect(info, namespace, opts, false);
+    return { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: page.metadata, items: page.items };
+  }
+
+  /** The list as JSON text, built from the stored JSON without parsing it (except to apply selectors). */
+  async listJson(info: ResourceInfo, namespace: string | undefined, opts: ListOptions): Promise<string> {
+    const page = await this.collect(info, namespace, opts, true);
+    const head = JSON.stringify({ kind: info.listKind, apiVersion: apiVersionOf(info), metadata: page.metadata });
+    return `${head.slice(0, -1)},"items":[${page.raws.join(',')}]}`;
+  }
+
+  private async collect(info: ResourceInfo, namespace: string | undefined, opts: ListOptions, raw: boolean): Promise<{ items: KubeObject[]; raws: string[]; metadata: ListMeta }> {
     const { predicate, matchesAll } = selectionPredicate(info, { ...opts, namespace });
     const prefix = collectionPrefix(info, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
@@ -107,21 +119,27 @@ export class Registry {
       const tok = decodeContinue(opts.continue, prefix);
       startKey = tok.start;
       revision = tok.rv;
-    } else if (opts.resourceVersion && opts.resourceVersion !== '0' && limit) {
+    } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
       const rv = Number(opts.resourceVersion);
       if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resource version: ${JSON.stringify(opts.resourceVersion)}`);
     }
     const items: KubeObject[] = [];
+    const raws: string[] = [];
+    const count = (): number => (raw ? raws.length : items.length);
     let nextKey: string | undefined;
     let remaining = 0;
     try {
       for (;;) {
-        const page = await this.store.list(prefix, { limit: limit ? limit - items.length : 0, startKey, revision });
+        const page = await this.store.list(prefix, { limit: limit ? limit - count() : 0, startKey, revision, raw });
         revision = page.revision;
-        for (const o of page.items) if (matchesAll || predicate(o)) items.push(o);
+        if (raw) {
+          for (const text of page.raws ?? []) if (matchesAll || predicate(JSON.parse(text) as KubeObject)) raws.push(text);
+        } else {
+          for (const o of page.items) if (matchesAll || predicate(o)) items.push(o);
+        }
         nextKey = page.nextKey;
         remaining = page.remaining;
-        if (!limit || !nextKey || items.length >= limit) break;
+        if (!limit || !nextKey || count() >= limit) break;
         startKey = nextKey;
       }
     } catch (e) {
@@ -130,17 +148,12 @@ export class Registry {
       }
       throw storeErrorToStatus(e, info, '');
     }
-    const list: List<KubeObject> = {
-      kind: info.listKind,
-      apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
-      metadata: { resourceVersion: String(revision) },
-      items,
-    };
+    const metadata: ListMeta = { resourceVersion: String(revision) };
     if (nextKey) {
-      list.metadata.continue = encodeContinue({ rv: revision, start: nextKey });
-      if (matchesAll) list.metadata.remainingItemCount = remaining;
+      metadata.continue = encodeContinue({ rv: revision, start: nextKey });
+      if (matchesAll) metadata.remainingItemCount = remaining;
     }
-    return list;
+    return { items, raws, metadata };
   }
 
   async create(info: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions): Promise<WriteResult> {

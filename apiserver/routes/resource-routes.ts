@@ -47,14 +47,18 @@ export async function serveResource(a: HandlerArgs): Promise<void> {
       return;
     }
     case 'list': {
-      const list = await ctx.registry.list(info, namespace, {
+      const opts = {
         labelSelector: query.get('labelSelector') ?? undefined,
         fieldSelector: query.get('fieldSelector') ?? undefined,
         limit: intParam(query, 'limit'),
         continue: query.get('continue') ?? undefined,
         resourceVersion: query.get('resourceVersion') ?? undefined,
-      });
-      sendJson(reply, 200, presentList(info, list, accept, query));
+      };
+      if (!accept.table) {
+        reply.code(200).header('Content-Type', 'application/json').send(await ctx.registry.listJson(info, namespace, opts));
+        return;
+      }
+      sendJson(reply, 200, presentList(info, await ctx.registry.list(info, namespace, opts), accept, query));
       return;
     }
     case 'watch':

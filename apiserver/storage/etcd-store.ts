@@ -13,11 +13,23 @@ import {
 } from './object-store.js';
 
 /** keys per etcd range request when listing */
-const LIST_PAGE = 1000;
+const LIST_PAGE = 5000;
 
+/** Stored JSON: apiVersion, kind and metadata first (rawWithVersion relies on it), no resourceVersion. */
 function encode(obj: KubeObject): Buffer {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return Buffer.from(JSON.stringify({ ...obj, metadata: meta }));
+  const { apiVersion, kind, metadata: _m, ...rest } = obj;
+  return Buffer.from(JSON.stringify({ apiVersion, kind, metadata: meta, ...rest }));
+}
+
+/** The stored JSON text with metadata.resourceVersion spliced in (no parse). */
+function rawWithVersion(kv: IKeyValue): string {
+  const text = kv.value.toString('utf8');
+  const at = text.indexOf('"metadata":{');
+  if (at < 0) return JSON.stringify(decode(kv));
+  const i = at + '"metadata":{'.length;
+  const rv = `"resourceVersion":${JSON.stringify(kv.mod_revision)}`;
+  return text.slice(0, i) + (text[i] === '}' ? rv : `${rv},`) + text.slice(i);
 }
 
 function decode(kv: IKeyValue, revision?: string): KubeObject {
@@ -51,7 +63,7 @@ export class EtcdStore implements ObjectStore {
   private readonly client: Etcd3;
 
   constructor(endpoints: string[]) {
-    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000 });
+    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000, grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
@@ -132,8 +144,10 @@ export class EtcdStore implements ObjectStore {
     let start = req.startKey ? Buffer.from(req.startKey) : Buffer.from(prefix);
     let revision = req.revision ?? 0;
     const items: KubeObject[] = [];
+    const raws: string[] = [];
+    const count = (): number => (req.raw ? raws.length : items.length);
     for (;;) {
-      const pageLimit = Math.min(LIST_PAGE, want - items.length);
+      const pageLimit = Math.min(LIST_PAGE, want - count());
       let res;
       try {
         res = await this.client.kv.range({ key: start, range_end: end, limit: pageLimit, revision });
@@ -142,12 +156,13 @@ export class EtcdStore implements ObjectStore {
         throw unavailable(e);
       }
       if (!revision) revision = Number(res.header.revision);
-      for (const kv of res.kvs) items.push(decode(kv));
+      if (req.raw) for (const kv of res.kvs) raws.push(rawWithVersion(kv));
+      else for (const kv of res.kvs) items.push(decode(kv));
       const total = Number(res.count);
       const last = res.kvs[res.kvs.length - 1];
-      if (!res.more || !last) return { items, revision, remaining: 0 };
+      if (!res.more || !last) return { items, raws: req.raw ? raws : undefined, revision, remaining: 0 };
       const nextKey = last.key.toString('utf8') + '\x00';
-      if (items.length >= want) return { items, revision, nextKey, remaining: Math.max(0, total - res.kvs.length) };
+      if (count() >= want) return { items, raws: req.raw ? raws : undefined, revision, nextKey, remaining: Math.max(0, total - res.kvs.length) };
       start = Buffer.from(nextKey);
     }
   }

@@ -17,7 +17,10 @@ export class StoreError extends Error {
 }
 
 export interface StoredList {
+  /** the objects (empty when `raw` was asked for) */
   items: KubeObject[];
+  /** with `raw`: each object as JSON text, resourceVersion included */
+  raws?: string[];
   /** the revision the range was read at */
   revision: number;
   /** the key to continue from, when the limit cut the range */
@@ -32,6 +35,8 @@ export interface ListRequest {
   startKey?: string;
   /** read at this revision (0/undefined: latest) */
   revision?: number;
+  /** return JSON text (`raws`) instead of parsed objects: lists are served without a parse/serialize round trip */
+  raw?: boolean;
 }
 
 export type RawEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
