@@ -75,12 +75,7 @@ async function storeArchiveFiles(archivePath: string, content: ContentStore): Pr
       const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(rel);
       const expected = m ? `sha256:${m[1]}` : undefined;
       const had = expected ? await content.has(expected) : false;
-      let info = { digest: expected ?? '', size: entry.size };
-      for await (const _ of content.ingest(body, { digest: expected, size: entry.size, what: `${archivePath}: ${rel}` }, (i) => {
-        info = i;
-      })) {
-        // stored as it streams
-      }
+      const info = await content.ingest(body, { digest: expected, size: entry.size, what: `${archivePath}: ${rel}` });
       if (!had) added.add(info.digest);
       files.set(rel, info);
     } else if (entry.type === 'symlink' || entry.type === 'hardlink') {

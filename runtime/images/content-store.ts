@@ -69,17 +69,11 @@ export class ContentStore {
   }
 
   /**
-   * Streams `source` into the store, passing every chunk on to the consumer as it is written.
-   * When the source ends, the digest (and size) is checked: on a match the blob is renamed into
-   * place and the generator ends; on a mismatch the partial file is removed and the generator
-   * throws, so a consumer (e.g. the layer unpacker) fails too. With no `expected` digest the
-   * blob is stored under the digest computed, reported through `onCommit`.
+   * Streams `source` into the store. When it ends, the digest (and size) is checked: on a match
+   * the blob is renamed into place; on a mismatch the partial file is removed and this throws.
+   * With no `expected.digest` the blob is stored under the digest computed.
    */
-  async *ingest(
-    source: AsyncIterable<Buffer>,
-    expected: { digest?: string; size?: number; what: string },
-    onCommit?: (info: BlobInfo) => void,
-  ): AsyncGenerator<Buffer> {
+  async ingest(source: AsyncIterable<Buffer>, expected: { digest?: string; size?: number; what: string }): Promise<BlobInfo> {
     const tmp = this.tempPath();
     const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 });
     const failed = new Promise<never>((_, reject) => out.once('error', reject));
@@ -95,7 +89,6 @@ export class ContentStore {
           throw new SizeMismatchError(expected.what, expected.size, size);
         }
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-        yield chunk;
       }
       const actual = `sha256:${hash.digest('hex')}`;
       if (expected.digest !== undefined && actual !== expected.digest) {
@@ -105,7 +98,7 @@ export class ContentStore {
       await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
       await fs.promises.rename(tmp, this.blobPath(actual));
       committed = true;
-      onCommit?.({ digest: actual, size });
+      return { digest: actual, size };
     } finally {
       if (!committed) {
         await new Promise<void>((resolve) => {

@@ -88,9 +88,7 @@ async function fetchSmallBlob(
   if (!(await shared.content.has(desc.digest))) {
     await downloadOnce(desc.digest, shared, async () => {
       const res = await client.fetchBlob(ep, repoPath, desc);
-      for await (const _ of shared.content.ingest(res, { digest: desc.digest, size: desc.size, what })) {
-        // stored as it streams
-      }
+      await shared.content.ingest(res, { digest: desc.digest, size: desc.size, what });
     });
   }
   return shared.content.read(desc.digest);
