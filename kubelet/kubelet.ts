@@ -29,6 +29,7 @@ import { StatusManager, type PodObject } from './status/status-manager.js';
 import { Housekeeping } from './housekeeping.js';
 import { SystemMounter, type Mounter } from './volumes/mounter.js';
 import { VolumeManager } from './volumes/volume-manager.js';
+import { startRouteController } from './routes/route-controller.js';
 
 export interface KubeletOptions {
   /** a kubeconfig file; or give clientConfig */
@@ -47,6 +48,8 @@ export interface KubeletOptions {
   nodeLabels?: Record<string, string>;
   /** parent cgroup of every pod (`<cgroupRoot>/pod<uid>`); default: the runtime's */
   cgroupRoot?: string;
+  /** host-gw: route every other node's pod CIDR via its InternalIP (multi-node clusters) */
+  routePodCidrs?: boolean;
   log?: Logger;
   /** for tests: another CRI (defaults to dialing runtimeEndpoint) */
   cri?: Cri;
@@ -145,6 +148,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     });
     lease.start();
     cleanups.push(() => lease.stop());
+    if (opts.routePodCidrs) {
+      const routes = await startRouteController({ nodes: api.resource<NodeObject>('nodes'), nodeName: opts.nodeName, log });
+      cleanups.push(() => routes.stop());
+    }
 
     // pod machinery
     const recorder = createEventRecorder(api, { component: 'kubelet', host: opts.nodeName });

@@ -70,6 +70,8 @@ export interface NodeSettings {
   nodeIp?: string;
   /** the kubelet's HTTPS port (logs); default 10250 */
   kubeletPort?: number;
+  /** host-gw routes to the other nodes' pod CIDRs (agents of a multi-node cluster) */
+  routePodCidrs?: boolean;
   /** the kubeconfig the kubelet uses: the admin one for `skiff up`, a node one for an agent */
   kubeconfig: string;
   cniBinDir: string;
@@ -93,6 +95,7 @@ export function kubeletComponent(layout: ClusterLayout, n: NodeSettings): Compon
   ];
   if (n.nodeIp) args.push('--node-ip', n.nodeIp);
   if (n.kubeletPort) args.push('--port', String(n.kubeletPort));
+  if (n.routePodCidrs) args.push('--route-pod-cidrs');
   // readiness is the Node turning Ready, which the caller waits for through the API
   return skiff(layout, 'kubelet', args, { stopTimeoutMs: 20_000 });
 }

@@ -72,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await Promise.race([
       (async () => {
-        await startNode(sup, layout, { nodeName, nodeIp: str(flags, 'node-ip'), kubeletPort, kubeconfig: layout.kubeconfig, cniBinDir: '/usr/lib/cni' }, log);
+        await startNode(sup, layout, { nodeName, nodeIp: str(flags, 'node-ip'), kubeletPort, routePodCidrs: true, kubeconfig: layout.kubeconfig, cniBinDir: '/usr/lib/cni' }, log);
         await waitForNodeReady(loadKubeconfig({ kubeconfig: layout.kubeconfig }).config, nodeName);
         log(`node ${nodeName} is Ready`);
       })(),

@@ -16,7 +16,7 @@ export const KUBELET_DEFAULTS = {
 const USAGE =
   'usage: skiff kubelet --kubeconfig FILE [--runtime-endpoint unix:///run/skiff/runtime.sock] [--node-name NAME]\n' +
   '                     [--root-dir /var/lib/skiff/kubelet] [--node-ip IP] [--port 10250] [--address 0.0.0.0]\n' +
-  '                     [--node-labels k=v,...] [--cgroup-root PATH] [--log-level info]\n';
+  '                     [--node-labels k=v,...] [--cgroup-root PATH] [--route-pod-cidrs] [--log-level info]\n';
 
 /** `a=b,c=d` → { a: 'b', c: 'd' }; an entry without `=` is an error naming it */
 export function parseNodeLabels(s: string | undefined): Record<string, string> {
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     flags = parseFlags(argv, {
       values: ['kubeconfig', 'runtime-endpoint', 'node-name', 'root-dir', 'node-ip', 'port', 'address', 'node-labels', 'log-level', 'cgroup-root'],
-      booleans: ['help'],
+      booleans: ['help', 'route-pod-cidrs'],
       aliases: { h: 'help' },
     });
     if (flags.flags.help) {
@@ -65,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     address: str(flags, 'address'),
     nodeLabels: labels,
     cgroupRoot: str(flags, 'cgroup-root'),
+    routePodCidrs: flags.flags['route-pod-cidrs'] === true,
     log,
   });
   await new Promise<void>((resolve) => {
