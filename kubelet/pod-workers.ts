@@ -114,9 +114,10 @@ export class PodWorkers {
             await this.terminate(uid, w);
             return;
           }
-          const r = await this.o.syncer.syncPod(w.pod);
-          this.o.probes.sync(w.pod, r.runtime);
-          this.o.status.set(w.pod, r.status);
+          const pod = w.pod;
+          const r = await this.o.syncer.syncPod(pod, (early) => this.o.status.set(pod, early));
+          this.o.probes.sync(pod, r.runtime);
+          this.o.status.set(pod, r.status);
           if (r.requeueAfterMs !== undefined) next = Math.min(next, Math.max(50, r.requeueAfterMs));
         } catch (err) {
           this.o.log.warn({ pod: `${w.pod.metadata.namespace}/${w.pod.metadata.name}`, err: (err as Error).message }, 'pod sync failed');

@@ -71,7 +71,8 @@ export class PodSyncer {
     this.puller = new ImagePuller(d.cri.images, d.backoff, d.now);
   }
 
-  async syncPod(pod: Pod): Promise<SyncResult> {
+  /** `onEarlyStatus` gets the observed status before a teardown-only sync acts */
+  async syncPod(pod: Pod, onEarlyStatus?: (status: PodStatus) => void): Promise<SyncResult> {
     const uid = pod.metadata.uid ?? '';
     const before = await observePod(this.d.cri.runtime, uid);
     const actions = computePodActions({ pod, runtime: before, backoff: this.d.backoff, probes: this.d.probes, now: this.d.now() });
@@ -82,22 +83,30 @@ export class PodSyncer {
       waiting[name] = w;
     }
     const acted = this.hasWork(actions);
+    if (acted && actions.startContainers.length === 0 && !actions.createSandbox && onEarlyStatus) {
+      // only stopping and removing (a completed pod, a liveness kill): what was observed is already
+      // the news, so publish it before the teardown, which can be slow
+      onEarlyStatus(this.buildStatus(pod, before, waiting));
+    }
     let requeue = actions.requeueAfterMs;
     if (acted) requeue = minDefined(requeue, await this.apply(pod, before, actions, waiting));
 
     const after = acted ? await observePod(this.d.cri.runtime, uid) : before;
     for (const c of after.containers) if (c.state === 'CONTAINER_RUNNING' && waiting[c.name]) delete waiting[c.name];
     this.waiting.set(uid, waiting);
-    const status = buildPodStatus({
+    return { status: this.buildStatus(pod, after, waiting), runtime: after, requeueAfterMs: requeue };
+  }
+
+  private buildStatus(pod: Pod, runtime: RuntimePod, waiting: Record<string, WaitingReason>): PodStatus {
+    return buildPodStatus({
       pod,
-      runtime: after,
+      runtime,
       waiting,
       probes: this.d.probes,
       hostIP: this.d.node.hostIP,
       qosClass: podQosClass(pod),
       now: this.d.now(),
     });
-    return { status, runtime: after, requeueAfterMs: requeue };
   }
 
   private hasWork(a: PodActions): boolean {

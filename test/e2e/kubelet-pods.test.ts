@@ -216,5 +216,56 @@ describe('kubelet (real runtime)', () => {
     });
     expect(p.status!.containerStatuses![0].state!.waiting!.message).toContain(`/nonexistent-${k.prefix} does not exist`);
   });
-});
 
+  it('runs init containers in order, then the app; a Memory emptyDir is a sized tmpfs shared by all', async () => {
+    await k.pods.create(
+      'default',
+      k.podSpec('inits', {
+        volumes: [{ name: 'shared', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }],
+        initContainers: [
+          { name: 'first', image: k.image, command: ['sh', '-c', 'echo first >> /shared/order'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
+          { name: 'second', image: k.image, command: ['sh', '-c', 'echo second >> /shared/order'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
+        ],
+        containers: [
+          {
+            name: 'app',
+            image: k.image,
+            command: ['sh', '-c', 'cat /shared/order; grep " /shared " /proc/mounts; sleep 600'],
+            volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+          },
+        ],
+      }),
+    );
+    const p = await until('inits Running', async () => {
+      const p = await get('inits');
+      return p.status?.phase === 'Running' ? p : undefined;
+    });
+    expect(p.status?.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+    expect(p.status?.initContainerStatuses?.map((c) => [c.name, c.state?.terminated?.reason])).toEqual([
+      ['first', 'Completed'],
+      ['second', 'Completed'],
+    ]);
+    const log = await until('app log', async () => {
+      const t = (await k.client.request<string>({ method: 'GET', path: '/api/v1/namespaces/default/pods/inits/log', query: { container: 'app' } })) as string;
+      return t.includes('tmpfs') ? t : undefined;
+    });
+    expect(log).toMatch(/^first\nsecond\n/);
+    expect(log).toMatch(/tmpfs \/shared tmpfs .*size=8192k/);
+  });
+
+  it('a restartPolicy Never pod that exits 0 ends Succeeded and its sandbox is stopped', async () => {
+    await k.pods.create('default', k.podSpec('job', { restartPolicy: 'Never', containers: [{ name: 'c', image: k.image, command: ['sh', '-c', 'echo done'] }] }));
+    let last: Pod | undefined;
+    const p = await until('Succeeded', async () => {
+      const p = (last = await get('job'));
+      return p.status?.phase === 'Succeeded' ? p : undefined;
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; last status: ${JSON.stringify(last?.status)}`);
+    });
+    expect(p.status?.containerStatuses?.[0].state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    await until('sandbox stopped', async () => {
+      const s = await k.cri.runtime.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': p.metadata.uid! } });
+      return s.every((x) => x.state === 'SANDBOX_NOTREADY') ? true : undefined;
+    });
+  });
+});
