@@ -7,7 +7,7 @@ export const ownerSpreadScore: ScorePlugin = {
   name: 'OwnerSpread',
   weight: 2,
   score(pod: PodInfo, node: NodeInfo): number {
-    if (!pod.ownerUid) return 0;
+    if (!pod.ownerUid || node.ownerCounts.size === 0) return 0;
     return node.ownerCounts.get(pod.ownerUid) ?? 0;
   },
   normalize(pod: PodInfo, scores: Float64Array, count: number): void {
