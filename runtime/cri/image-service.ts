@@ -1,5 +1,7 @@
 // The CRI ImageService over the image store (runtime/images).
+import { ImageInUseError, ImageNotFoundError, RegistryNotFoundError, RegistryUnauthorizedError, UnsupportedImageError } from '../images/errors.js';
 import type { AuthConfig as StoreAuth, ImageRecord, ImageStore } from '../images/image-store.js';
+import { InvalidReferenceError } from '../images/reference.js';
 import { CriError, invalidArgument } from './cri-error.js';
 import type * as cri from './cri-types.js';
 import { status as grpcStatus } from '@grpc/grpc-js';
@@ -39,6 +41,14 @@ function storeAuth(a: cri.AuthConfig | null): StoreAuth | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+export function pullErrorCode(err: unknown): grpcStatus {
+  if (err instanceof RegistryNotFoundError || err instanceof ImageNotFoundError) return grpcStatus.NOT_FOUND;
+  if (err instanceof RegistryUnauthorizedError) return grpcStatus.PERMISSION_DENIED;
+  if (err instanceof InvalidReferenceError) return grpcStatus.INVALID_ARGUMENT;
+  if (err instanceof UnsupportedImageError) return grpcStatus.FAILED_PRECONDITION;
+  return grpcStatus.UNKNOWN;
+}
+
 export class ImageServiceHandlers {
   constructor(
     private readonly images: ImageStore,
@@ -67,9 +77,7 @@ export class ImageServiceHandlers {
       const img = await this.images.pull(req.image.image, { auth: storeAuth(req.auth) });
       return { image_ref: img.id };
     } catch (err) {
-      const msg = (err as Error).message;
-      const code = /not found|manifest unknown|404/i.test(msg) ? grpcStatus.NOT_FOUND : /unauthori[sz]ed|401|403|denied/i.test(msg) ? grpcStatus.PERMISSION_DENIED : /invalid|reference/i.test(msg) ? grpcStatus.INVALID_ARGUMENT : grpcStatus.UNKNOWN;
-      throw new CriError(code, `pulling ${req.image.image}: ${msg}`);
+      throw new CriError(pullErrorCode(err), `pulling ${req.image.image}: ${(err as Error).message}`);
     }
   }
 
@@ -79,7 +87,12 @@ export class ImageServiceHandlers {
     if (!img) return {};
     const user = this.inUseBy(img.id);
     if (user) throw new CriError(grpcStatus.FAILED_PRECONDITION, `image ${req.image.image} (${img.id}) is in use by container ${user}`);
-    await this.images.remove(img.id);
+    try {
+      await this.images.remove(img.id);
+    } catch (err) {
+      if (err instanceof ImageInUseError) throw new CriError(grpcStatus.FAILED_PRECONDITION, err.message);
+      if (!(err instanceof ImageNotFoundError)) throw err;
+    }
     return {};
   }
 

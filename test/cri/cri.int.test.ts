@@ -179,6 +179,29 @@ describe('skiff runtime (real containers)', () => {
     }
   });
 
+  it('pulls with registry credentials, lists, inspects and removes images', async () => {
+    const secured = await startRegistry({ htpasswd: { user: 'skiff', password: 'sekrit' } });
+    try {
+      const ref = (await pushBusyboxImage(secured.host, `${prefix}/private:1`, { creds: { user: 'skiff', password: 'sekrit' } })).ref;
+      const denied = await client.pullImage({ image: { image: ref } }).catch((e: CriCallError) => e);
+      expect((denied as CriCallError).code).toBe(status.PERMISSION_DENIED);
+      const { image_ref } = await client.pullImage({ image: { image: ref }, auth: { username: 'skiff', password: 'sekrit' } });
+      expect(image_ref).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const st = await client.imageStatus({ image: { image: ref } });
+      expect(st.image?.id).toBe(image_ref);
+      expect(st.image?.repo_tags).toContain(ref); // the same content was pulled before under another name
+      expect((await client.listImages({})).images.map((i) => i.id)).toContain(image_ref);
+      await client.removeImage({ image: { image: ref } });
+      await client.removeImage({ image: { image: ref } });
+      expect((await client.imageStatus({ image: { image: ref } })).image).toBeNull();
+      // RemoveImage removes the image with all its names, the suite's own busybox too: pull it back
+      await client.pullImage({ image: { image } });
+      expect((await client.imageFsInfo()).image_filesystems[0].used_bytes?.value).toBeGreaterThan(0);
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('runs httpd and a fetcher in one pod: shared localhost and netns, separate PID ns and rootfs', async () => {
     const hostPort = await freePort();
     const sb = await runPod('web', { port_mappings: [{ protocol: 'TCP', container_port: 8080, host_port: hostPort }] });

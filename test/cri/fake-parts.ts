@@ -8,6 +8,7 @@ import type { PauseLauncher, PauseProcess, PauseSpec } from '../../runtime/sandb
 import type { NetnsPinner } from '../../runtime/network/netns-pin.js';
 import type { CniPluginCall, CniPluginExec } from '../../runtime/network/cni-plugin-exec.js';
 import { CniError } from '../../runtime/network/cni-types.js';
+import { RegistryNotFoundError } from '../../runtime/images/errors.js';
 import type { RuntimeParts } from '../../runtime/cri/runtime-server.js';
 
 export class FakeExecutor implements Executor {
@@ -86,7 +87,7 @@ export const busyboxRecord: ImageRecord = {
 export class FakeImageStore implements ImageStore {
   images = [busyboxRecord];
   async pull(ref: string): Promise<ImageRecord> {
-    if (ref.includes('missing')) throw new Error(`manifest unknown: ${ref} not found`);
+    if (ref.includes('missing')) throw new RegistryNotFoundError(`manifest unknown: ${ref} not found`);
     return this.images[0];
   }
   async import(): Promise<ImageRecord[]> {
