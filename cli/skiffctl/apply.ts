@@ -42,15 +42,33 @@ const PRUNE_DEFAULT = ['pods', 'services', 'deployments', 'replicasets', 'namesp
 
 type Outcome = 'created' | 'configured' | 'unchanged' | 'serverside-applied';
 
-async function applyClientSide(ctx: CommandContext, t: ManifestTarget, obj: KubeObject, dryRun: boolean): Promise<Outcome> {
+/** An error with what was being done, printed as kubectl does (`error when creating "pod.yaml": ...`). */
+class StepError extends Error {
+  constructor(
+    readonly step: string,
+    readonly cause: unknown,
+  ) {
+    super(`${step}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw new StepError(what, e);
+  }
+}
+
+async function applyClientSide(ctx: CommandContext, t: ManifestTarget, obj: KubeObject, source: string, dryRun: boolean): Promise<Outcome> {
   const rc = ctx.client.resource(t.info);
   const modified = withLastApplied(obj, t.namespace);
   let current: KubeObject;
   try {
     current = await rc.get(t.namespace, t.name);
   } catch (e) {
-    if (!isNotFound(e)) throw e;
-    await rc.create(t.namespace, modified, { fieldManager: CLIENT_SIDE_MANAGER, dryRun });
+    if (!isNotFound(e)) throw new StepError(`error when retrieving current configuration of ${t.info.resource} "${t.name}" from server for "${source}"`, e);
+    await step(`error when creating "${source}"`, () => rc.create(t.namespace, modified, { fieldManager: CLIENT_SIDE_MANAGER, dryRun }));
     return 'created';
   }
   const original = lastApplied(current);
@@ -61,7 +79,7 @@ async function applyClientSide(ctx: CommandContext, t: ManifestTarget, obj: Kube
   }
   const patch = createThreeWayMergePatch(original, modified, current, schemaFor(obj.apiVersion ?? '', obj.kind ?? ''));
   if (Object.keys(patch).length === 0) return 'unchanged';
-  await rc.patch(t.namespace, t.name, patch, 'strategic', { fieldManager: CLIENT_SIDE_MANAGER, dryRun });
+  await step(`error when patching "${source}"`, () => rc.patch(t.namespace, t.name, patch, 'strategic', { fieldManager: CLIENT_SIDE_MANAGER, dryRun }));
   return 'configured';
 }
 
@@ -122,7 +140,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         });
         outcome = 'serverside-applied';
       } else {
-        outcome = await applyClientSide(ctx, t, obj, dryRun);
+        outcome = await applyClientSide(ctx, t, obj, source, dryRun);
       }
       if (ctx.str('output') === 'name') ctx.out(`${objectRef(t.info, t.name)}\n`);
       else ctx.out(`${objectRef(t.info, t.name)} ${outcome}${dryRun ? ' (server dry run)' : ''}\n`);
@@ -130,8 +148,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       const isConflict = serverSide && (e as { code?: number }).code === 409;
       if (isConflict) {
         ctx.err(`error: ${(e as Error).message}\n${SSA_CONFLICT_HELP}`);
+      } else if (e instanceof StepError) {
+        ctx.err(`${formatError(e.cause, e.step)}\n`);
       } else {
-        ctx.err(`${formatError(e, `error when applying "${source}"`)}\n`);
+        ctx.err(`${formatError(e)}\n`);
       }
       rc = 1;
     }
