@@ -2,7 +2,7 @@
 import { type FieldError, forbidden, invalidValue, required } from '../field-errors.js';
 import type { Deployment } from '../types/apps.js';
 import type { IntOrString } from '../types/meta.js';
-import { immutable, isObject, isRecord, nonNegative, oneOf } from './checks.js';
+import { immutable, isObject, nonNegative, oneOf } from './checks.js';
 import { validateReplicasAndSelector } from './pod-template.js';
 
 const PERCENT_MSG =

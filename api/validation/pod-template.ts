@@ -4,7 +4,7 @@ import { type FieldError, invalidValue, required } from '../field-errors.js';
 import { labelSelectorFromObject, matchesLabels } from '../selectors/label-selector.js';
 import type { PodTemplateSpec } from '../types/core.js';
 import type { LabelSelector } from '../types/meta.js';
-import { isObject, isRecord, nonNegative, validateLabels, validateLabelSelector } from './checks.js';
+import { isObject, nonNegative, validateLabels, validateLabelSelector } from './checks.js';
 import { validateAnnotations } from './metadata.js';
 import { validatePodSpec } from './pod-spec.js';
 

@@ -1,7 +1,7 @@
 // apps/v1 ReplicaSet validation.
 import { type FieldError, required } from '../field-errors.js';
 import type { ReplicaSet } from '../types/apps.js';
-import { immutable, isObject, isRecord, nonNegative } from './checks.js';
+import { immutable, isObject, nonNegative } from './checks.js';
 import { validateReplicasAndSelector } from './pod-template.js';
 
 export function validateReplicaSet(rs: ReplicaSet): FieldError[] {
