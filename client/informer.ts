@@ -22,6 +22,7 @@ class ListWatchInformer<T extends KubeObject> implements Informer<T> {
   private resyncTimer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
   private backoffMs = MIN_BACKOFF_MS;
+  private eventsSeen = 0;
 
   constructor(
     private readonly client: ResourceClient<T>,
@@ -88,7 +89,11 @@ class ListWatchInformer<T extends KubeObject> implements Informer<T> {
       }
       while (!this.stopped) {
         try {
+          const started = Date.now();
+          const before = this.eventsSeen;
           await this.watchOnce();
+          // a server that ends watches at once must not make us spin
+          if (Date.now() - started < 1000 && this.eventsSeen === before) await this.sleepBackoff();
         } catch (e) {
           if (this.stopped) break;
           if (isGone(e)) {
@@ -155,11 +160,13 @@ class ListWatchInformer<T extends KubeObject> implements Informer<T> {
     );
     this.watch = w;
     if (this.stopped) w.stop();
+    const before = this.eventsSeen;
     await w.done;
-    this.backoffMs = MIN_BACKOFF_MS;
+    if (this.eventsSeen > before) this.backoffMs = MIN_BACKOFF_MS;
   }
 
   private onEvent(ev: WatchEvent<T>): void {
+    this.eventsSeen++;
     const obj = ev.object;
     const rv = obj?.metadata?.resourceVersion;
     if (rv) this.rv = rv;
