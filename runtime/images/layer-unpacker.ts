@@ -20,6 +20,8 @@ export interface UnpackResult {
 type Kind = 'dir' | 'symlink' | 'other';
 
 const SMALL_FILE = 256 * 1024;
+/** file and symlink creations run concurrently (creating inodes is slow on some filesystems) */
+const MAX_DEFERRED = 32;
 const O_WRITE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW;
 
 /** unpacks `source` (the layer blob's bytes, compressed or not) into the existing empty `dest` */
@@ -35,10 +37,16 @@ export async function unpackLayer(source: AsyncIterable<Buffer>, dest: string): 
     }
   }
   const unpacker = new Unpacker(dest);
-  for await (const { entry, body } of readTar(hashed())) {
-    await unpacker.apply(entry, body);
+  try {
+    for await (const { entry, body } of readTar(hashed())) {
+      await unpacker.apply(entry, body);
+    }
+  } catch (e) {
+    // nothing may still be writing when the caller removes `dest`
+    await unpacker.drain();
+    throw e;
   }
-  unpacker.finish();
+  await unpacker.finish();
   return { diffId: `sha256:${hash.digest('hex')}`, tarSize };
 }
 
@@ -46,12 +54,20 @@ class Unpacker {
   /** everything this unpack created, by cleaned relative path */
   private readonly created = new Map<string, Kind>([['', 'dir']]);
   private readonly dirTimes: Array<{ abs: string; mtime: number }> = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: unknown;
 
   constructor(private readonly root: string) {}
 
   async apply(entry: TarEntry, body: AsyncIterable<Buffer>): Promise<void> {
     const rel = cleanEntryPath(entry.name);
     const wh = classifyWhiteout(rel);
+    // replacing something, or linking to it: let creations still running finish first
+    const touched = wh.kind === 'opaque' ? wh.dir : wh.kind === 'whiteout' ? wh.path : rel;
+    if (this.inflight.size > 0 && (entry.type === 'hardlink' || (this.created.has(touched) && this.created.get(touched) !== 'dir'))) {
+      await this.drain();
+    }
+    this.throwIfFailed();
     if (wh.kind === 'opaque') {
       this.ensureDir(wh.dir, entry.name);
       lsetxattr(this.abs(wh.dir), 'trusted.overlay.opaque', 'y');
@@ -90,10 +106,13 @@ class Unpacker {
         this.created.set(rel, 'other');
         break;
       case 'symlink':
-        fs.symlinkSync(entry.linkname, abs);
         this.created.set(rel, 'symlink');
-        this.setOwnerMode(abs, entry, true);
-        lutimesNs(abs, entry.mtime, entry.mtime);
+        await this.defer(async () => {
+          await fs.promises.symlink(entry.linkname, abs);
+          await fs.promises.lchown(abs, entry.uid, entry.gid);
+          this.setXattrs(abs, entry);
+          await fs.promises.lutimes(abs, entry.mtime, entry.mtime);
+        });
         break;
       case 'hardlink': {
         const target = cleanEntryPath(entry.linkname, `hardlink ${JSON.stringify(entry.name)} target`);
@@ -121,9 +140,32 @@ class Unpacker {
     }
   }
 
-  /** directory times last, so creating children does not disturb them */
-  finish(): void {
+  /** waits for deferred creations, then sets directory times, so children do not disturb them */
+  async finish(): Promise<void> {
+    await this.drain();
+    this.throwIfFailed();
     for (const { abs, mtime } of this.dirTimes) lutimesNs(abs, mtime, mtime);
+  }
+
+  /** waits until no deferred creation is running (their errors are kept for throwIfFailed) */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** runs `op` concurrently with what follows, at most MAX_DEFERRED at once */
+  private async defer(op: () => Promise<void>): Promise<void> {
+    while (this.inflight.size >= MAX_DEFERRED) await Promise.race(this.inflight);
+    this.throwIfFailed();
+    const p: Promise<void> = op()
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
   }
 
   private abs(rel: string): string {
@@ -179,15 +221,8 @@ class Unpacker {
     if (entry.size <= SMALL_FILE) {
       const parts: Buffer[] = [];
       for await (const chunk of body) parts.push(chunk);
-      const fd = fs.openSync(abs, O_WRITE_NEW, 0o600);
-      try {
-        const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-        let off = 0;
-        while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-        this.finishFile(fd, abs, entry);
-      } finally {
-        fs.closeSync(fd);
-      }
+      const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+      await this.defer(() => this.writeWhole(abs, entry, data));
       return;
     }
     const fh = await fs.promises.open(abs, O_WRITE_NEW, 0o600);
@@ -196,17 +231,28 @@ class Unpacker {
         let off = 0;
         while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
       }
-      this.finishFile(fh.fd, abs, entry);
+      await this.finishFile(fh, abs, entry);
     } finally {
       await fh.close();
     }
   }
 
-  private finishFile(fd: number, abs: string, entry: TarEntry): void {
-    fs.fchownSync(fd, entry.uid, entry.gid);
-    fs.fchmodSync(fd, entry.mode);
+  private async writeWhole(abs: string, entry: TarEntry, data: Buffer): Promise<void> {
+    const fh = await fs.promises.open(abs, O_WRITE_NEW, 0o600);
+    try {
+      let off = 0;
+      while (off < data.length) off += (await fh.write(data, off, data.length - off)).bytesWritten;
+      await this.finishFile(fh, abs, entry);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async finishFile(fh: fs.promises.FileHandle, abs: string, entry: TarEntry): Promise<void> {
+    await fh.chown(entry.uid, entry.gid);
+    await fh.chmod(entry.mode);
     this.setXattrs(abs, entry);
-    fs.futimesSync(fd, entry.mtime, entry.mtime);
+    await fh.utimes(entry.mtime, entry.mtime);
   }
 
   private setOwnerMode(abs: string, entry: TarEntry, isSymlink: boolean): void {
