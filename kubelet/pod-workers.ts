@@ -115,7 +115,9 @@ export class PodWorkers {
             return;
           }
           const pod = w.pod;
+          const started = performance.now();
           const r = await this.o.syncer.syncPod(pod, (early) => this.o.status.set(pod, early));
+          this.o.log.debug({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, ms: Math.round(performance.now() - started), phase: r.status.phase }, 'pod synced');
           this.o.probes.sync(pod, r.runtime);
           this.o.status.set(pod, r.status);
           if (r.requeueAfterMs !== undefined) next = Math.min(next, Math.max(50, r.requeueAfterMs));

@@ -93,7 +93,9 @@ export class StatusManager {
       try {
         if (!base || base.metadata.uid !== p.uid) base = await this.o.pods.get(p.namespace, p.name);
         if (base.metadata.uid !== p.uid) return; // a new pod with the same name
+        const started = performance.now();
         await this.o.pods.updateStatus(p.namespace, { ...base, status: p.status });
+        this.o.log.debug({ pod: `${p.namespace}/${p.name}`, ms: Math.round(performance.now() - started), phase: p.status.phase }, 'pod status written');
         this.lastWritten.set(p.uid, p.json);
         for (const l of this.listeners) l(p.uid, p.status);
         return;
