@@ -34,6 +34,8 @@ export class DecisionMaker {
   private totals = new Float64Array(0);
   private pluginScores = new Float64Array(0);
   private nextStart = 0;
+  private readonly filters: FilterPlugin[] = [];
+  private readonly scores: ScorePlugin[] = [];
 
   constructor(
     private readonly profile: Profile,
@@ -44,6 +46,10 @@ export class DecisionMaker {
     const total = nodes.length;
     if (total === 0) return { kind: 'unschedulable', totalNodes: 0, reasons: new Map() };
     const want = numFeasibleNodesToFind(total, this.profile.percentageOfNodesToScore);
+    this.filters.length = 0;
+    for (const f of this.profile.filters) if (!f.skip?.(pod)) this.filters.push(f);
+    this.scores.length = 0;
+    for (const sc of this.profile.scores) if (!sc.skip?.(pod)) this.scores.push(sc);
     const feasible = this.feasible;
     feasible.length = 0;
     let reasons: Map<string, number> | undefined;
@@ -70,8 +76,9 @@ export class DecisionMaker {
   }
 
   private runFilters(pod: PodInfo, node: NodeInfo): string[] | undefined {
-    for (const f of this.profile.filters) {
-      const r = f.filter(pod, node);
+    const filters = this.filters;
+    for (let i = 0; i < filters.length; i++) {
+      const r = filters[i].filter(pod, node);
       if (r !== undefined) return r;
     }
     return undefined;
@@ -86,7 +93,7 @@ export class DecisionMaker {
     const totals = this.totals;
     const scores = this.pluginScores;
     totals.fill(0, 0, n);
-    for (const plugin of this.profile.scores) {
+    for (const plugin of this.scores) {
       for (let i = 0; i < n; i++) scores[i] = plugin.score(pod, feasible[i]);
       plugin.normalize?.(pod, scores, n);
       for (let i = 0; i < n; i++) totals[i] += scores[i] * plugin.weight;

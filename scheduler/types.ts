@@ -52,6 +52,8 @@ export interface NodeInfo {
 /** A filter answers undefined when the pod fits, else the reasons it does not (Kubernetes wording). */
 export interface FilterPlugin {
   name: string;
+  /** true when the plugin cannot fail for this pod (Kubernetes' PreFilter Skip): not run at all */
+  skip?(pod: PodInfo): boolean;
   filter(pod: PodInfo, node: NodeInfo): string[] | undefined;
 }
 
@@ -59,6 +61,8 @@ export interface FilterPlugin {
 export interface ScorePlugin {
   name: string;
   weight: number;
+  /** true when the plugin would give every node the same score for this pod (PreScore Skip) */
+  skip?(pod: PodInfo): boolean;
   score(pod: PodInfo, node: NodeInfo): number;
   normalize?(pod: PodInfo, scores: Float64Array, count: number): void;
 }

@@ -6,6 +6,7 @@ export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/se
 
 export const nodeAffinityFilter: FilterPlugin = {
   name: 'NodeAffinity',
+  skip: (pod) => !pod.nodeSelector && !pod.requiredNodeTerms,
   filter(pod: PodInfo, node: NodeInfo): string[] | undefined {
     if (pod.nodeSelector) {
       for (const k in pod.nodeSelector) {

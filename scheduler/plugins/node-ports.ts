@@ -20,6 +20,7 @@ export function portConflicts(p: HostPortKey, used: ReadonlyMap<string, number>)
 
 export const nodePortsFilter: FilterPlugin = {
   name: 'NodePorts',
+  skip: (pod) => pod.hostPorts.length === 0,
   filter(pod: PodInfo, node: NodeInfo): string[] | undefined {
     if (pod.hostPorts.length === 0 || node.usedPorts.size === 0) return undefined;
     for (const p of pod.hostPorts) if (portConflicts(p, node.usedPorts)) return [REASON_PORTS];

@@ -6,6 +6,7 @@ import { MAX_NODE_SCORE } from '../types.js';
 export const ownerSpreadScore: ScorePlugin = {
   name: 'OwnerSpread',
   weight: 2,
+  skip: (pod) => !pod.ownerUid,
   score(pod: PodInfo, node: NodeInfo): number {
     if (!pod.ownerUid || node.ownerCounts.size === 0) return 0;
     return node.ownerCounts.get(pod.ownerUid) ?? 0;

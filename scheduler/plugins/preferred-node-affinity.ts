@@ -7,6 +7,7 @@ import { termMatches } from './node-selector-match.js';
 export const preferredNodeAffinityScore: ScorePlugin = {
   name: 'NodeAffinityPreferred',
   weight: 2,
+  skip: (pod) => !pod.preferredNodeTerms || pod.preferredNodeTerms.length === 0,
   score(pod: PodInfo, node: NodeInfo): number {
     const prefs = pod.preferredNodeTerms;
     if (!prefs || prefs.length === 0) return 0;
