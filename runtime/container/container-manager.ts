@@ -138,7 +138,7 @@ export class ContainerManager {
         executorOwed: true,
         snapshotOwed: true,
       };
-      await this.d.store.write(id, rec);
+      await this.d.store.write(id, rec, { sync: true });
       try {
         for (const [i, m] of config.mounts.entries()) {
           try {

@@ -1,12 +1,14 @@
-// Durable JSON records, one file per object (`<dir>/<id>.json`), written atomically (write a temp
-// file, fsync, rename) so that a crash leaves either the old or the new record, never half of one.
-// The CRI service writes a record *before* each side effect (an intent), so recovery after a crash
-// knows what may have been made and must be undone.
+// JSON records, one file per object (`<dir>/<id>.json`), written atomically (write a temp file,
+// rename) so that a crash leaves either the old or the new record, never half of one. The CRI
+// service writes a record *before* each side effect (an intent), so recovery after a crash knows
+// what may have been made and must be undone. `sync` writes (the first intent of an object) are
+// also fsynced, so even a power loss leaves the intent behind: later progress writes need not be,
+// since what they record (processes, mounts) does not outlive a power loss either.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RecordStore<T> {
-  write(id: string, record: T): Promise<void>;
+  write(id: string, record: T, opts?: { sync?: boolean }): Promise<void>;
   read(id: string): Promise<T | undefined>;
   list(): Promise<T[]>;
   remove(id: string): Promise<void>;
@@ -22,26 +24,40 @@ export class JsonRecordStore<T> implements RecordStore<T> {
     return join(this.dir, `${id}.json`);
   }
 
-  async write(id: string, record: T): Promise<void> {
+  async write(id: string, record: T, opts: { sync?: boolean } = {}): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     const final = this.path(id);
     const tmp = `${final}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     const fh = await fs.open(tmp, 'w', 0o600);
     try {
       await fh.writeFile(JSON.stringify(record));
-      await fh.sync();
+      if (opts.sync) await fh.sync();
     } finally {
       await fh.close();
     }
     await fs.rename(tmp, final);
+    if (opts.sync) {
+      const dh = await fs.open(this.dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    }
   }
 
   async read(id: string): Promise<T | undefined> {
+    let text: string;
     try {
-      return JSON.parse(await fs.readFile(this.path(id), 'utf8')) as T;
+      text = await fs.readFile(this.path(id), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new Error(`record ${this.path(id)}: not JSON: ${(err as Error).message}`);
     }
   }
 

@@ -110,7 +110,7 @@ export class SandboxManager {
         ip: '',
         additionalIps: [],
       };
-      await this.d.store.write(id, rec);
+      await this.d.store.write(id, rec, { sync: true });
       try {
         await this.create(rec);
       } catch (err) {
