@@ -1,11 +1,13 @@
 // The built-in busybox image: an OCI layout tarball with one layer made from the host's static
 // busybox (Debian's busybox-static at /usr/bin/busybox), so `image: busybox` works offline.
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { writeOciArchive, type OciArchive } from './oci-archive-writer.js';
 import { TarWriter, type TarWriteEntry } from './tar-writer.js';
-import type { ImageConfig } from './image-store.js';
+import type { ImageConfig, ImageRecord, ImageStore } from './image-store.js';
 
 const run = promisify(execFile);
 
@@ -76,4 +78,19 @@ export async function buildBusyboxImageArchive(
     gzip: false,
     mtime,
   });
+}
+
+/** imports the built-in busybox image under `ref` unless the store already has that name */
+export async function ensureBusyboxImage(store: ImageStore, ref = 'docker.io/library/busybox:latest'): Promise<ImageRecord> {
+  const existing = await store.get(ref);
+  if (existing) return existing;
+  const dir = await mkdtemp(path.join(tmpdir(), 'skiff-busybox-image-'));
+  try {
+    const file = path.join(dir, 'busybox.tar');
+    await buildBusyboxImageArchive(file, { ref });
+    const [image] = await store.import(file);
+    return image;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -12,5 +12,5 @@ export {
 } from './errors.js';
 export { InvalidReferenceError, familiarName, normalizeReference, parseReference, type ImageReference } from './reference.js';
 export { LayerEscapeError } from './entry-path.js';
-export { buildBusyboxImageArchive } from './busybox-image.js';
+export { buildBusyboxImageArchive, ensureBusyboxImage } from './busybox-image.js';
 export type { AuthConfig, ImageConfig, ImageFsUsage, ImageRecord, ImageStore, PullProgress } from './image-store.js';

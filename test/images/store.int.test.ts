@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildBusyboxImageArchive } from '../../runtime/images/busybox-image.js';
+import { ensureBusyboxImage } from '../../runtime/images/busybox-image.js';
 import { sha256Digest } from '../../runtime/images/digest.js';
 import { ImageInUseError, ImageNotFoundError, RegistryUnauthorizedError } from '../../runtime/images/errors.js';
 import { createImageStore, type ImageStoreOptions, type LocalImageStore } from '../../runtime/images/local-image-store.js';
@@ -99,10 +99,10 @@ describe('import', () => {
   });
 
   test('the built-in busybox image runs', async () => {
-    const file = path.join(tempDir(), 'busybox.tar');
-    await buildBusyboxImageArchive(file);
     const s = store();
-    const [img] = await s.import(file);
+    const img = await ensureBusyboxImage(s);
+    expect((await ensureBusyboxImage(s)).id).toBe(img.id);
+    expect(await s.list()).toHaveLength(1);
     expect(img.repoTags).toEqual(['docker.io/library/busybox:latest']);
     expect(img.config.Cmd).toEqual(['sh']);
     expect(img.config.Env?.[0]).toMatch(/^PATH=/);
