@@ -81,8 +81,22 @@ function latestAttempt(rp: RuntimePod, name: string, isInit: boolean): number {
   return all.length ? all[0].attempt : -1;
 }
 
+/** ms until spec.activeDeadlineSeconds runs out (counted from status.startTime); undefined without one */
+export function activeDeadlineRemainingMs(pod: Pod, now: number): number | undefined {
+  const deadline = pod.spec?.activeDeadlineSeconds;
+  const start = pod.status?.startTime ? Date.parse(pod.status.startTime) : NaN;
+  if (deadline === undefined || Number.isNaN(start)) return undefined;
+  return start + deadline * 1000 - now;
+}
+
+export function pastActiveDeadline(pod: Pod, now: number): boolean {
+  const r = activeDeadlineRemainingMs(pod, now);
+  return r !== undefined && r <= 0;
+}
+
 /** Every container done and none to run again: a Succeeded/Failed pod whose sandbox should go. */
-export function podCompleted(pod: Pod, rp: RuntimePod): boolean {
+export function podCompleted(pod: Pod, rp: RuntimePod, now: number = Date.now()): boolean {
+  if (pastActiveDeadline(pod, now)) return true;
   const policy = restartPolicyOf(pod);
   if (policy === 'Always') return false;
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return true;
@@ -175,7 +189,9 @@ export function computePodActions(input: ComputeInput): PodActions {
   const actions = emptyActions();
   const spec = pod.spec;
   if (!spec) return actions;
-  const completed = podCompleted(pod, rp);
+  const completed = podCompleted(pod, rp, input.now);
+  const deadlineIn = activeDeadlineRemainingMs(pod, input.now) ?? (spec.activeDeadlineSeconds !== undefined ? spec.activeDeadlineSeconds * 1000 : undefined);
+  if (deadlineIn !== undefined && deadlineIn > 0) actions.requeueAfterMs = deadlineIn;
   const current = currentSandbox(rp);
   const running = (c: ObservedContainer) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED';
 
@@ -190,7 +206,10 @@ export function computePodActions(input: ComputeInput): PodActions {
   if (completed) {
     // nothing runs again; stop what is left (the sandbox releases its IP)
     for (const c of rp.containers) {
-      if (c.sandboxId === current?.id && running(c)) actions.killContainers.push({ id: c.id, name: c.name, reason: 'pod completed' });
+      if (c.sandboxId === current?.id && running(c)) {
+        const reason = pastActiveDeadline(pod, input.now) ? 'pod was active longer than its activeDeadlineSeconds' : 'pod completed';
+        actions.killContainers.push({ id: c.id, name: c.name, reason });
+      }
     }
     if (current) actions.stopSandboxes.push(current.id);
     actions.removeContainers = garbageContainers(rp);

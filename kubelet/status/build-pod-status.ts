@@ -2,7 +2,7 @@
 // the waiting reasons of the last sync, and the probes' verdicts. Pure: the clock is an argument.
 import type { Container, ContainerState, ContainerStatus, Pod, PodStatus } from '../../api/types/core.js';
 import type { Condition } from '../../api/types/meta.js';
-import type { WaitingReason } from '../pod-sync/compute-actions.js';
+import { pastActiveDeadline, type WaitingReason } from '../pod-sync/compute-actions.js';
 import { containersNamed, currentSandbox, sandboxesNewestFirst, type ObservedContainer, type RuntimePod } from '../pod-sync/runtime-pod.js';
 import { podPhase } from './pod-phase.js';
 
@@ -128,7 +128,8 @@ export function buildPodStatus(input: StatusInput): PodStatus {
   const initialized = initDone(initStatuses) || spec.containers.some((c) => containersNamed(runtime, c.name, false).length > 0);
   const appStatuses = spec.containers.map((c) => containerStatus(input, c, false, initialized ? 'ContainerCreating' : 'PodInitializing'));
 
-  const phase = podPhase(pod, initStatuses, appStatuses, initialized);
+  const deadlineExceeded = pastActiveDeadline(pod, now) && old.phase !== 'Succeeded';
+  const phase = deadlineExceeded ? 'Failed' : podPhase(pod, initStatuses, appStatuses, initialized);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   if (terminal) for (const s of appStatuses) s.ready = false;
 
@@ -153,6 +154,10 @@ export function buildPodStatus(input: StatusInput): PodStatus {
     qosClass: input.qosClass,
   };
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
+  if (deadlineExceeded) {
+    status.reason = 'DeadlineExceeded';
+    status.message = `Pod was active on the node longer than the specified deadline (${pod.spec?.activeDeadlineSeconds}s)`;
+  }
 
   const ips = podIPs(input);
   if (ips.length) {

@@ -155,4 +155,12 @@ describe('buildPodStatus', () => {
     const s = buildPodStatus(input(pod({ hostNetwork: true }), [ct('app')]));
     expect(s.podIP).toBe('192.168.1.10');
   });
+
+  it('past activeDeadlineSeconds: Failed with DeadlineExceeded', () => {
+    const p = pod({ activeDeadlineSeconds: 30 }, { startTime: isoTime(NOW - 31_000) });
+    const s = buildPodStatus(input(p, [ct('app', { state: 'CONTAINER_EXITED', exitCode: 137, finishedAt: NOW })]));
+    expect(s.phase).toBe('Failed');
+    expect(s.reason).toBe('DeadlineExceeded');
+    expect(s.message).toContain('longer than the specified deadline (30s)');
+  });
 });

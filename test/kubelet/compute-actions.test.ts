@@ -264,6 +264,26 @@ describe('computePodActions', () => {
   });
 });
 
+describe('activeDeadlineSeconds', () => {
+  const started = (deadline: number, startedAgoMs: number): Pod => ({
+    ...pod({ activeDeadlineSeconds: deadline }),
+    status: { startTime: new Date(NOW - startedAgoMs).toISOString() },
+  });
+
+  it('before the deadline: runs as usual and asks to be woken at the deadline', () => {
+    const a = computePodActions({ pod: started(60, 10_000), runtime: rt([sb()], [ct('app'), ct('side')]), backoff: new CrashBackoff(), probes: noProbes, now: NOW });
+    expect(a.killContainers).toEqual([]);
+    expect(a.requeueAfterMs).toBe(50_000);
+  });
+
+  it('past the deadline: every container is killed, the sandbox stopped, nothing restarts', () => {
+    const a = computePodActions({ pod: started(60, 61_000), runtime: rt([sb()], [ct('app'), exited('side', 1)]), backoff: new CrashBackoff(), probes: noProbes, now: NOW });
+    expect(a.killContainers.map((k) => [k.id, k.reason])).toEqual([['app-0', 'pod was active longer than its activeDeadlineSeconds']]);
+    expect(a.stopSandboxes).toEqual(['sb1']);
+    expect(a.startContainers).toEqual([]);
+  });
+});
+
 describe('podCompleted', () => {
   it('is false under Always whatever the containers did', () => {
     expect(podCompleted(pod(), rt([sb()], [exited('app', 0), exited('side', 0)]))).toBe(false);
