@@ -88,11 +88,12 @@ export function toContainerStats(
   s: ExecStats,
   writable: { mountpoint: string; bytes: number; inodes: number },
   memoryLimit: number,
+  nanoCores: number | undefined,
+  ts: number,
 ): DeepPartial<cri.ContainerStats> {
-  const ts = Date.parse(s.timestamp) * 1_000_000 || Date.now() * 1_000_000;
   return {
     attributes: { id: rec.id, metadata: rec.config.metadata, labels: rec.config.labels, annotations: rec.config.annotations },
-    cpu: { timestamp: ts, usage_core_nano_seconds: u64(s.cpuUsageNanos) },
+    cpu: { timestamp: ts, usage_core_nano_seconds: u64(s.cpuUsageNanos), ...(nanoCores !== undefined ? { usage_nano_cores: u64(nanoCores) } : {}) },
     memory: {
       timestamp: ts,
       working_set_bytes: u64(s.memoryWorkingSetBytes),
@@ -130,14 +131,15 @@ export function toPodSandboxStats(
   usage: CgroupUsage,
   net: NetDevCounters[],
   containers: DeepPartial<cri.ContainerStats>[],
+  nanoCores: number | undefined,
+  ts: number,
 ): DeepPartial<cri.PodSandboxStats> {
-  const ts = Date.now() * 1_000_000;
   const eth0 = net.find((n) => n.name === 'eth0');
   const iface = (n: NetDevCounters) => ({ name: n.name, rx_bytes: u64(n.rxBytes), rx_errors: u64(n.rxErrors), tx_bytes: u64(n.txBytes), tx_errors: u64(n.txErrors) });
   return {
     attributes: { id: rec.id, metadata: rec.config.metadata, labels: rec.config.labels, annotations: rec.config.annotations },
     linux: {
-      cpu: { timestamp: ts, usage_core_nano_seconds: u64(usage.cpuUsageNanos) },
+      cpu: { timestamp: ts, usage_core_nano_seconds: u64(usage.cpuUsageNanos), ...(nanoCores !== undefined ? { usage_nano_cores: u64(nanoCores) } : {}) },
       memory: { timestamp: ts, working_set_bytes: u64(usage.memoryWorkingSetBytes), usage_bytes: u64(usage.memoryUsageBytes) },
       network: eth0 ? { timestamp: ts, default_interface: iface(eth0), interfaces: net.filter((n) => n.name !== 'eth0' && n.name !== 'lo').map(iface) } : null,
       process: { timestamp: ts, process_count: u64(usage.pids) },

@@ -12,6 +12,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { CriError, invalidArgument, notFound, unimplemented } from './cri-error.js';
 import { parseNetDev, toContainer, toContainerStats, toContainerStatus, toPodSandbox, toPodSandboxStats, toPodSandboxStatus } from './cri-converters.js';
 import type * as cri from './cri-types.js';
+import { CpuRateTracker } from './cpu-rate.js';
 import { idMatches, labelsMatch } from './list-filters.js';
 import { validateContainerConfig, validateSandboxConfig } from './request-validation.js';
 
@@ -28,6 +29,8 @@ export interface RuntimeServiceDeps {
 }
 
 export class RuntimeServiceHandlers {
+  private readonly cpuRates = new CpuRateTracker();
+
   constructor(private readonly d: RuntimeServiceDeps) {}
 
   async Version(_req: cri.VersionRequest): Res<cri.VersionResponse> {
@@ -218,7 +221,9 @@ export class RuntimeServiceHandlers {
     try {
       const s = await this.d.containers.stats(rec);
       const limit = rec.config.linux?.resources?.memory_limit_in_bytes ?? 0;
-      return toContainerStats(rec, s.exec, { mountpoint: this.d.containerFsMountpoint, bytes: s.writableBytes, inodes: s.writableInodes }, limit);
+      const ts = Date.parse(s.exec.timestamp) * 1_000_000 || Date.now() * 1_000_000;
+      const rate = this.cpuRates.sample(`c:${rec.id}`, s.exec.cpuUsageNanos, ts);
+      return toContainerStats(rec, s.exec, { mountpoint: this.d.containerFsMountpoint, bytes: s.writableBytes, inodes: s.writableInodes }, limit, rate, ts);
     } catch {
       return undefined; // not running: no cgroup to read
     }
@@ -232,7 +237,12 @@ export class RuntimeServiceHandlers {
     return { stats };
   }
 
+  private forgetGone(): void {
+    this.cpuRates.retain(new Set([...this.d.containers.list().map((c) => `c:${c.id}`), ...this.d.sandboxes.list().map((s) => `p:${s.id}`)]));
+  }
+
   async ListContainerStats(req: cri.ListContainerStatsRequest): Res<cri.ListContainerStatsResponse> {
+    this.forgetGone();
     const f = req.filter;
     const stats: cri.DeepPartial<cri.ContainerStats>[] = [];
     for (const rec of this.d.containers.list()) {
@@ -254,7 +264,8 @@ export class RuntimeServiceHandlers {
       const s = await this.containerStats(c);
       if (s) containers.push(s);
     }
-    return toPodSandboxStats(rec, usage, net, containers);
+    const ts = Date.now() * 1_000_000;
+    return toPodSandboxStats(rec, usage, net, containers, this.cpuRates.sample(`p:${rec.id}`, usage.cpuUsageNanos, ts), ts);
   }
 
   async PodSandboxStats(req: cri.PodSandboxIdRequest): Res<cri.PodSandboxStatsResponse> {
@@ -264,6 +275,7 @@ export class RuntimeServiceHandlers {
   }
 
   async ListPodSandboxStats(req: cri.ListPodSandboxStatsRequest): Res<cri.ListPodSandboxStatsResponse> {
+    this.forgetGone();
     const f = req.filter;
     const stats: cri.DeepPartial<cri.PodSandboxStats>[] = [];
     for (const rec of this.d.sandboxes.list()) {

@@ -169,6 +169,9 @@ describe('CRI runtime service (fakes)', () => {
     expect(ex.stdout.toString()).toBe('out:echo hi');
     const stats = await client.containerStats({ container_id: id });
     expect(stats.stats?.memory?.working_set_bytes?.value).toBe(80);
+    expect(stats.stats?.cpu?.usage_nano_cores).toBeNull(); // a rate needs two samples
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await client.containerStats({ container_id: id })).stats?.cpu?.usage_nano_cores?.value).toBe(0);
     expect(stats.stats?.memory?.available_bytes?.value).toBe((64 << 20) - 80);
     await client.stopContainer({ container_id: id, timeout: 5 });
     cs = await client.containerStatus({ container_id: id });
