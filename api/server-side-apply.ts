@@ -162,7 +162,29 @@ export function serverSideApply(
   const next = mine ? managers.map((m) => (m === mine ? entry : m)) : [...managers, entry];
   merged.metadata ??= {};
   merged.metadata.managedFields = toEntries(next);
+  if (live && isNoOp(live, merged)) merged.metadata.managedFields = cloneJson(live.metadata.managedFields);
   return { object: merged, conflicts: force ? [] : conflicts };
+}
+
+function withoutTimes(entries: ManagedFieldsEntry[] | undefined): Omit<ManagedFieldsEntry, 'time'>[] {
+  return (entries ?? []).map(({ time: _time, ...rest }) => rest);
+}
+
+function withoutManagedFields(o: KubeObject): KubeObject {
+  const metadata = { ...o.metadata };
+  delete metadata.managedFields;
+  return { ...o, metadata };
+}
+
+/**
+ * Kubernetes' IgnoreManagedFieldsTimestampsTransformer: a write that changes nothing but the
+ * managedFields timestamps keeps the old timestamps, so a repeated apply is a no-op.
+ */
+function isNoOp(before: KubeObject, after: KubeObject): boolean {
+  return (
+    jsonEqual(withoutManagedFields(before), withoutManagedFields(after)) &&
+    jsonEqual(withoutTimes(before.metadata.managedFields), withoutTimes(after.metadata.managedFields))
+  );
 }
 
 /**
