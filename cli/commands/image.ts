@@ -1,7 +1,7 @@
 // `skiff image pull|ls|rm|import|inspect|gc [--root DIR]`: the runtime's image store for people.
 // Pulls show a per-layer progress bar on a terminal and plain lines otherwise.
 import { bool, FlagError, parseFlags, str, type ParsedFlags } from '../flags.js';
-import { createImageStore, DEFAULT_RUNTIME_ROOT, type LocalImageStore } from '../../runtime/images/local-image-store.js';
+import { createImageStore, DEFAULT_RUNTIME_ROOT, imageStoreRoot, type LocalImageStore } from '../../runtime/images/local-image-store.js';
 import type { ImageRecord, PullProgress } from '../../runtime/images/image-store.js';
 import { familiarName } from '../../runtime/images/reference.js';
 
@@ -16,7 +16,8 @@ commands:
   gc                                                              remove blobs and layers no image uses
 
 common flags:
-  --root DIR   the runtime's root (default ${DEFAULT_RUNTIME_ROOT})
+  --root DIR   the runtime's root (default ${DEFAULT_RUNTIME_ROOT}); the image store is DIR/images
+               and its registry hosts config DIR/images/registries.json
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -43,7 +44,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const store = createImageStore({ root: str(flags, 'root', DEFAULT_RUNTIME_ROOT), hostsConfigPath: str(flags, 'hosts-config') });
+  const store = createImageStore({
+    root: imageStoreRoot(str(flags, 'root', DEFAULT_RUNTIME_ROOT)),
+    hostsConfigPath: str(flags, 'hosts-config'),
+  });
   try {
     switch (cmd) {
       case 'pull':

@@ -1,5 +1,6 @@
 // The registry hosts config, like containerd's hosts.toml but one JSON file (default
-// `<root>/registries.json`, or `skiff image --hosts-config FILE`, or the store's hostsConfigPath):
+// `<image store root>/registries.json`, i.e. /var/lib/skiff/runtime/images/registries.json, or
+// `skiff image --hosts-config FILE`, or the store's hostsConfigPath):
 //
 //   {
 //     "registries": {

@@ -1,5 +1,5 @@
 // The image store's public surface for the CRI service and the CLI.
-export { createImageStore, DEFAULT_RUNTIME_ROOT, LocalImageStore, type GcResult, type ImageStoreOptions } from './local-image-store.js';
+export { createImageStore, DEFAULT_RUNTIME_ROOT, imageStoreRoot, LocalImageStore, type GcResult, type ImageStoreOptions } from './local-image-store.js';
 export {
   DigestMismatchError,
   ImageInUseError,

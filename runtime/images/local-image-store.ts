@@ -1,4 +1,5 @@
-// The runtime's image store on a local root (default /var/lib/skiff/runtime):
+// The runtime's image store on a local root (the runtime keeps it at <runtime root>/images, default
+// /var/lib/skiff/runtime/images; see imageStoreRoot):
 //   <root>/blobs/sha256/<hex>      content-addressed blobs (indexes, manifests, configs, layers)
 //   <root>/ingest/                 blobs being written
 //   <root>/layers/<chainID hex>/   unpacked layers (overlay lower dirs)
@@ -22,6 +23,11 @@ import { RegistryClient } from './registry-client.js';
 import { StoreLock } from './store-lock.js';
 
 export const DEFAULT_RUNTIME_ROOT = '/var/lib/skiff/runtime';
+
+/** where the runtime keeps its image store under its root */
+export function imageStoreRoot(runtimeRoot: string): string {
+  return path.join(runtimeRoot, 'images');
+}
 
 export interface ImageStoreOptions {
   root?: string;
@@ -49,7 +55,7 @@ export class LocalImageStore implements ImageStore {
   private readonly blobFlights = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: ImageStoreOptions = {}) {
-    this.root = path.resolve(opts.root ?? DEFAULT_RUNTIME_ROOT);
+    this.root = path.resolve(opts.root ?? imageStoreRoot(DEFAULT_RUNTIME_ROOT));
     fs.mkdirSync(this.root, { recursive: true });
     this.content = new ContentStore(this.root);
     this.layers = new LayerStore(this.root);
