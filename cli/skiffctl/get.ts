@@ -17,8 +17,13 @@ import type { Status } from '../../api/types/meta.js';
 export const flags: FlagSpec = {
   values: ['output', 'selector', 'field-selector'],
   booleans: ['watch', 'watch-only', 'show-labels', 'no-headers', 'ignore-not-found', 'show-managed-fields'],
-  aliases: { o: 'output', l: 'selector', w: 'watch' },
+  aliases: { o: 'output', l: 'selector', w: 'watch', L: 'label-columns' },
+  repeated: ['label-columns'],
 };
+
+function labelColumns(ctx: CommandContext): string[] {
+  return ctx.list('label-columns').flatMap((v) => v.split(',')).filter(Boolean);
+}
 
 function namespaceFor(ctx: CommandContext, info: ResourceInfo): string | undefined {
   if (!info.namespaced) return undefined;
@@ -70,6 +75,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         showLabels: ctx.bool('show-labels'),
         kindPrefix: multi ? kindRef(sel.info) : undefined,
         noHeaders: ctx.bool('no-headers'),
+        labelColumns: labelColumns(ctx),
       }),
     );
     // with -w the column widths carry over to the rows that follow, as kubectl's tabwriter remembers them
@@ -80,6 +86,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         withNamespace: ctx.allNamespaces && sel.info.namespaced,
         showLabels: ctx.bool('show-labels'),
         noHeaders: ctx.bool('no-headers'),
+        labelColumns: labelColumns(ctx),
       });
       ctx.out(alignColumns(cells, { ...TABLE_TABWRITER, remembered }));
     } else if (!ctx.bool('watch-only')) ctx.out(printed.join('\n'));
@@ -114,7 +121,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const single = sels.length === 1 && sels[0].names.length === 1;
   if (!ctx.bool('watch-only') && (objects.length > 0 || single === false)) {
-    if (objects.length > 0 || format.kind !== 'name') ctx.out(printObjects(format, objects, single, ctx.bool('show-managed-fields')));
+    if (objects.length > 0 || format.kind !== 'name') ctx.out(printObjects(format, objects, single, ctx.bool('show-managed-fields'), ctx.bool('no-headers')));
   }
   if (objects.length === 0 && rc === 0 && !watching && format.kind === 'name') ctx.err(noResourcesMessage(ctx, sels));
   if (watching) return watchObjects(ctx, sels[0], lastRv, format, q);
@@ -196,6 +203,7 @@ async function watchTable(
       withNamespace: ctx.allNamespaces && sel.info.namespaced,
       showLabels: ctx.bool('show-labels'),
       noHeaders: headerPrinted || ctx.bool('no-headers'),
+      labelColumns: labelColumns(ctx),
     });
     headerPrinted = true;
     ctx.out(alignColumns(cells, { ...TABLE_TABWRITER, remembered }));
@@ -207,6 +215,6 @@ async function watchObjects(ctx: CommandContext, sel: ResourceSelection, rv: str
     const obj = ctx.bool('show-managed-fields') ? ev.object : withoutManagedFields(ev.object);
     if (format.kind === 'yaml') ctx.out(`---\n${toYaml(obj)}`);
     else if (format.kind === 'json') ctx.out(toJson(obj));
-    else if (format.kind !== 'table') ctx.out(printObjects(format, [{ info: sel.info, obj }], true));
+    else if (format.kind !== 'table') ctx.out(printObjects(format, [{ info: sel.info, obj }], true, true, true));
   });
 }

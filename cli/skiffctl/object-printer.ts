@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types/meta.js';
+import { parseCustomColumns, printCustomColumns, type CustomColumn } from './custom-columns.js';
 import { renderJsonPath } from './jsonpath.js';
 import { objectRef } from './resource-args.js';
 
@@ -10,7 +11,8 @@ export type OutputFormat =
   | { kind: 'yaml' }
   | { kind: 'json' }
   | { kind: 'name' }
-  | { kind: 'jsonpath'; template: string };
+  | { kind: 'jsonpath'; template: string }
+  | { kind: 'custom-columns'; columns: CustomColumn[] };
 
 export function parseOutputFormat(o: string | undefined): OutputFormat {
   if (o === undefined || o === '') return { kind: 'table', wide: false };
@@ -18,8 +20,10 @@ export function parseOutputFormat(o: string | undefined): OutputFormat {
   if (o === 'yaml' || o === 'json' || o === 'name') return { kind: o };
   const m = /^jsonpath=(.*)$/s.exec(o);
   if (m) return { kind: 'jsonpath', template: m[1] };
+  const cc = /^custom-columns=(.*)$/s.exec(o);
+  if (cc) return { kind: 'custom-columns', columns: parseCustomColumns(cc[1]) };
   throw new Error(
-    `unable to match a printer suitable for the output format "${o}", allowed formats are: json,jsonpath,name,wide,yaml`,
+    `unable to match a printer suitable for the output format "${o}", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml`,
   );
 }
 
@@ -61,6 +65,7 @@ export function printObjects(
   objects: { info: ResourceInfo; obj: KubeObject }[],
   single: boolean,
   showManagedFields = false,
+  noHeaders = false,
 ): string {
   const shown = objects.map((o) => (showManagedFields ? o.obj : withoutManagedFields(o.obj)));
   const data = single && shown.length === 1 ? shown[0] : asList(shown);
@@ -73,5 +78,7 @@ export function printObjects(
       return objects.map((o) => `${objectRef(o.info, o.obj.metadata.name ?? '')}\n`).join('');
     case 'jsonpath':
       return renderJsonPath(format.template, data);
+    case 'custom-columns':
+      return printCustomColumns(format.columns, shown, noHeaders);
   }
 }

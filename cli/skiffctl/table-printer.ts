@@ -12,6 +12,8 @@ export interface TableOptions {
   /** `pod` → names print as `pod/nginx` */
   kindPrefix?: string;
   noHeaders?: boolean;
+  /** -L: a column per label key, before LABELS */
+  labelColumns?: string[];
 }
 
 function cellText(v: unknown): string {
@@ -39,6 +41,7 @@ export function tableCells(table: Pick<Table, 'columnDefinitions' | 'rows'>, col
   if (!o.noHeaders) {
     const header = columns.map((c) => c.name.toUpperCase());
     if (o.withNamespace) header.unshift('NAMESPACE');
+    for (const key of o.labelColumns ?? []) header.push(key.slice(key.lastIndexOf('/') + 1).toUpperCase());
     if (o.showLabels) header.push('LABELS');
     lines.push(header);
   }
@@ -47,6 +50,7 @@ export function tableCells(table: Pick<Table, 'columnDefinitions' | 'rows'>, col
     if (o.kindPrefix && nameIdx >= 0) cells[nameIdx] = `${o.kindPrefix}/${cells[nameIdx]}`;
     const meta = rowMeta(row);
     if (o.withNamespace) cells.unshift(meta?.namespace ?? '');
+    for (const key of o.labelColumns ?? []) cells.push(meta?.labels?.[key] ?? '');
     if (o.showLabels) cells.push(labelsText(meta?.labels));
     lines.push(cells);
   }

@@ -105,6 +105,11 @@ describe('get', () => {
     ['get', 'deploy,po'],
     ['get', 'deploy/web', 'pod/nginx'],
     ['get', 'pods', '--no-headers'],
+    ['get', 'pods', '-L', 'app,tier'],
+    ['get', 'pods', '-A', '-L', 'app', '--show-labels'],
+    ['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[*].image,NODE:.spec.nodeName'],
+    ['get', 'deploy', 'web', '-o', 'custom-columns=NAME:{.metadata.name},REPLICAS:spec.replicas', '--no-headers'],
+    ['get', 'pods', '-n', 'kube-public', '-o', 'custom-columns=NAME:.metadata.name'],
   ];
   for (const args of tables) {
     it(`${args.join(' ')} prints kubectl's table`, async () => {
