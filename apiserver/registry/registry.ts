@@ -1,7 +1,7 @@
 // The generic registry: create/get/list/update/delete of any resource on the ObjectStore, with the
 // metadata rules of object-rules.ts and the API hooks; StoreErrors become Kubernetes Status errors.
 import { randomUUID } from 'node:crypto';
-import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
+import { apiVersionOf, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { DeleteOptions, KubeObject, List, ListMeta } from '../../api/types/meta.js';
 import { alreadyExists, badRequest, conflict, gone, invalid, notFound, serviceUnavailable, StatusError } from '../../api/status.js';
 import { type ObjectStore, StoreError } from '../storage/object-store.js';
@@ -282,7 +282,6 @@ export class Registry {
 
   /** Removes every object in a namespace (a synchronous stand-in for the namespace controller). */
   private async sweepNamespace(ns: string): Promise<void> {
-    const { RESOURCES } = await import('../../api/resources.js');
     for (const info of RESOURCES) {
       if (!info.namespaced) continue;
       const page = await this.store.list(collectionPrefix(info, ns));
