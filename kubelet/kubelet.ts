@@ -160,8 +160,9 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     };
     let workers: PodWorkers | undefined;
     const podByUid = (uid: string) => informer.list().find((p) => p.metadata.uid === uid);
+    const prober = new CriProber(cri.runtime);
     const probes = new ProbeManager({
-      prober: new CriProber(cri.runtime),
+      prober,
       log,
       onChange: (uid, kind, container, message) => {
         const pod = podByUid(uid);
@@ -173,6 +174,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     const volumes = new VolumeManager(opts.rootDir, opts.mounter ?? new SystemMounter());
     const syncer = new PodSyncer({
       cri,
+      prober,
       volumes,
       backoff: new CrashBackoff(),
       probes,

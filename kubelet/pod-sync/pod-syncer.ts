@@ -15,6 +15,8 @@ import type { VolumeManager, PodVolumes } from '../volumes/volume-manager.js';
 import { computePodActions, type ContainerToStart, type PodActions, type ProbeVerdicts, type WaitingReason } from './compute-actions.js';
 import { containerBackoffKey, type CrashBackoff } from './crash-backoff.js';
 import { ImagePuller } from './image-puller.js';
+import { LifecycleHooks } from '../probes/lifecycle-hooks.js';
+import type { Prober } from '../probes/prober.js';
 import { observePod } from './observe-pod.js';
 import { currentSandbox, type RuntimePod } from './runtime-pod.js';
 
@@ -34,6 +36,8 @@ export interface NodeFacts {
 
 export interface PodSyncerDeps {
   cri: Cri;
+  /** runs lifecycle hook handlers (the probes' prober) */
+  prober: Prober;
   volumes: VolumeManager;
   backoff: CrashBackoff;
   probes: ProbeVerdicts & ProbeStatusLookup;
@@ -66,9 +70,24 @@ export class PodSyncer {
   /** waiting reasons that outlive one sync (image pull and config errors), by pod UID */
   private readonly waiting = new Map<string, Record<string, WaitingReason>>();
   private readonly puller: ImagePuller;
+  private readonly hooks: LifecycleHooks;
 
   constructor(private readonly d: PodSyncerDeps) {
     this.puller = new ImagePuller(d.cri.images, d.backoff, d.now);
+    this.hooks = new LifecycleHooks(d.prober, d.now);
+  }
+
+  private specOf(pod: Pod, name: string, isInit: boolean): Container | undefined {
+    return (isInit ? pod.spec?.initContainers : pod.spec?.containers)?.find((c) => c.name === name);
+  }
+
+  /** preStop hook, then StopContainer with what is left of the grace period */
+  private async stopWithHook(pod: Pod, rp: RuntimePod, id: string, name: string, isInit: boolean, grace: number): Promise<void> {
+    const spec = this.specOf(pod, name, isInit);
+    const podIP = pod.spec?.hostNetwork ? this.d.node.hostIP : (currentSandbox(rp)?.ip ?? '');
+    const pre = await this.hooks.preStop(spec, { containerId: id, container: spec ?? { name }, podIP }, grace);
+    if (pre.error) this.d.events.emit(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed for container ${name}: ${pre.error}`);
+    await this.d.cri.runtime.stopContainer(id, pre.graceLeft);
   }
 
   /** `onEarlyStatus` gets the observed status before a teardown-only sync acts */
@@ -119,7 +138,8 @@ export class PodSyncer {
     await Promise.all(
       a.killContainers.map(async (k) => {
         this.d.events.emit(pod, 'Normal', 'Killing', `Stopping container ${k.name}: ${k.reason}`);
-        await rt.stopContainer(k.id, grace);
+        const c = rp.containers.find((x) => x.id === k.id);
+        await this.stopWithHook(pod, rp, k.id, k.name, c?.isInit ?? false, grace);
       }),
     );
     for (const id of a.stopSandboxes) await rt.stopPodSandbox(id);
@@ -208,6 +228,12 @@ export class PodSyncer {
     if (s.isRestart) this.d.backoff.next(containerBackoffKey(uid, spec.name), this.d.now());
     delete waiting[spec.name];
     this.d.events.emit(pod, 'Normal', 'Started', `Started container ${spec.name}`);
+    const hookError = await this.hooks.postStart(spec, { containerId: id, container: spec, podIP });
+    if (hookError) {
+      this.d.events.emit(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed for container ${spec.name}: ${hookError}`);
+      await rt.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30);
+      waiting[spec.name] = { reason: 'PostStartHookError', message: hookError };
+    }
     return undefined;
   }
 
@@ -221,7 +247,7 @@ export class PodSyncer {
   /** SIGTERM every container (SIGKILL after the grace period), then stop and remove everything. */
   async terminatePod(pod: Pod, gracePeriodSeconds = podGracePeriodSeconds(pod)): Promise<void> {
     const uid = pod.metadata.uid ?? '';
-    await this.killAndRemove(uid, gracePeriodSeconds, (name) => this.d.events.emit(pod, 'Normal', 'Killing', `Stopping container ${name}`));
+    await this.killAndRemove(uid, gracePeriodSeconds, pod);
     this.forget(uid);
   }
 
@@ -229,19 +255,21 @@ export class PodSyncer {
   async cleanupOrphan(uid: string): Promise<void> {
     const sandboxes = await this.d.cri.runtime.listPodSandbox({ label_selector: { [LABEL_POD_UID]: uid } });
     const grace = Number(sandboxes[0]?.annotations[ANNOTATION_GRACE_PERIOD] ?? '30');
-    await this.killAndRemove(uid, Number.isFinite(grace) ? grace : 30, () => undefined);
+    await this.killAndRemove(uid, Number.isFinite(grace) ? grace : 30);
     this.forget(uid);
   }
 
-  private async killAndRemove(uid: string, grace: number, onKill: (name: string) => void): Promise<void> {
+  /** stops every container (preStop hooks first when the pod is known), then removes it all */
+  private async killAndRemove(uid: string, grace: number, pod?: Pod): Promise<void> {
     const rt = this.d.cri.runtime;
     const rp = await observePod(rt, uid);
     await Promise.all(
       rp.containers
         .filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED' || c.state === 'CONTAINER_UNKNOWN')
         .map(async (c) => {
-          onKill(c.name);
-          await rt.stopContainer(c.id, grace);
+          if (!pod) return rt.stopContainer(c.id, grace);
+          this.d.events.emit(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+          await this.stopWithHook(pod, rp, c.id, c.name, c.isInit, grace);
         }),
     );
     for (const s of rp.sandboxes) await rt.stopPodSandbox(s.id);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/types/core.js';
 import { CrashBackoff } from '../../kubelet/pod-sync/crash-backoff.js';
 import { PodSyncer } from '../../kubelet/pod-sync/pod-syncer.js';
+import { CriProber } from '../../kubelet/probes/prober.js';
 import type { Mounter } from '../../kubelet/volumes/mounter.js';
 import { VolumeManager } from '../../kubelet/volumes/volume-manager.js';
 import { FakeCri } from '../fixtures/fake-cri.js';
@@ -35,6 +36,7 @@ beforeEach(() => {
   livenessFailed = new Set();
   syncer = new PodSyncer({
     cri,
+    prober: new CriProber(cri),
     volumes: new VolumeManager(root, noMounts),
     backoff: new CrashBackoff(),
     probes: { livenessFailed, startupFailed: new Set(), ready: () => undefined, started: () => undefined },
@@ -164,5 +166,23 @@ describe('PodSyncer with a fake CRI', () => {
     await syncer.syncPod(pod());
     await syncer.cleanupOrphan('uid-1');
     expect(cri.sandboxes.size).toBe(0);
+  });
+
+  it('runs the preStop hook before stopping, inside the grace period', async () => {
+    const p = pod({ terminationGracePeriodSeconds: 10, containers: [{ name: 'app', image: 'busybox:1', imagePullPolicy: 'IfNotPresent', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'drain'] } } } }] });
+    await syncer.syncPod(p);
+    await syncer.terminatePod(p);
+    const i = cri.calls.indexOf('execSync app sh -c drain');
+    expect(i).toBeGreaterThan(-1);
+    expect(cri.calls.indexOf('stopContainer app 10')).toBeGreaterThan(i);
+  });
+
+  it('a failing postStart hook kills the container and shows PostStartHookError', async () => {
+    cri.execResults.set('false', 1);
+    const p = pod({ containers: [{ name: 'app', image: 'busybox:1', imagePullPolicy: 'IfNotPresent', lifecycle: { postStart: { exec: { command: ['false'] } } } }] });
+    const r = await syncer.syncPod(p);
+    expect(r.status.containerStatuses![0].state?.waiting?.reason).toBe('PostStartHookError');
+    expect(cri.containersOf('web', 'app')[0].container.state).toBe('CONTAINER_EXITED');
+    expect(events.some((e) => e.startsWith('Warning FailedPostStartHook'))).toBe(true);
   });
 });
