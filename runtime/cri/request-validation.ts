@@ -1,6 +1,8 @@
 // Pure checks of CRI requests. Each returns nothing or throws INVALID_ARGUMENT naming the field
 // and the bad value, before the service touches anything.
-import { invalidArgument } from './cri-error.js';
+import { checkSysctls } from '../sandbox/sandbox-sysctls.js';
+import { CriError, invalidArgument } from './cri-error.js';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import type { ContainerConfig, LinuxContainerResources, PodSandboxConfig } from './cri-types.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -55,6 +57,11 @@ export function validateSandboxConfig(config: PodSandboxConfig | null, field = '
     throw invalidArgument(`${field}.linux.cgroup_parent`, `${JSON.stringify(config.linux.cgroup_parent)} is not a clean cgroup path`);
   }
   checkResources(`${field}.linux.resources`, config.linux?.resources);
+  try {
+    checkSysctls(config.linux?.sysctls ?? {}, ns?.network === 'NODE', ns?.ipc === 'NODE', `${field}.linux.sysctls`);
+  } catch (err) {
+    throw new CriError(grpcStatus.INVALID_ARGUMENT, (err as Error).message);
+  }
 }
 
 export function validateContainerConfig(config: ContainerConfig | null): asserts config is ContainerConfig {

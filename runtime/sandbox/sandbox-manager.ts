@@ -17,6 +17,7 @@ import type { NetnsPinner } from '../network/netns-pin.js';
 import type { PauseLauncher } from './pause-launcher.js';
 import type { PodCgroups } from './pod-cgroups.js';
 import { podFilePaths, writePodFiles } from './pod-files.js';
+import { applySysctls } from './sandbox-sysctls.js';
 import { sandboxKey, type SandboxRecord } from './sandbox-record.js';
 
 export interface SandboxManagerDeps {
@@ -150,6 +151,8 @@ export class SandboxManager {
       rec.ip = ips.ip;
       rec.additionalIps = ips.additional;
     }
+    const sysctls = rec.config.linux?.sysctls ?? {};
+    if (Object.keys(sysctls).length > 0) await applySysctls(rec.pause.pid, sysctls);
     await writePodFiles(rec.dir, {
       hostname: rec.hostNetwork ? (await fs.readFile('/proc/sys/kernel/hostname', 'utf8')).trim() : rec.config.hostname || rec.config.metadata!.name,
       podIp: rec.ip,

@@ -5,6 +5,7 @@ import { resolveUser } from '../../runtime/container/user-resolver.js';
 import { capabilitiesInMask } from '../../runtime/container/host-capabilities.js';
 import { renderHosts, renderResolvConf } from '../../runtime/sandbox/pod-files.js';
 import { defaultSpec } from '../../runtime/executor/default-spec.js';
+import { checkSysctls } from '../../runtime/sandbox/sandbox-sysctls.js';
 import type { ContainerConfig } from '../../runtime/cri/cri-types.js';
 
 const cfg = (over: Partial<ContainerConfig> = {}): ContainerConfig => ({
@@ -132,5 +133,15 @@ describe('pod files and statuses', () => {
     expect(stopSignalOf('RUNTIME_DEFAULT', 'quit')).toBe('SIGQUIT');
     expect(stopSignalOf('SIGINT', 'SIGQUIT')).toBe('SIGINT');
     expect(stopSignalOf('RUNTIME_DEFAULT', undefined)).toBe('SIGTERM');
+  });
+});
+
+describe('pod sysctls', () => {
+  it('accepts namespaced sysctls only, and none that would reach a host namespace', () => {
+    expect(() => checkSysctls({ 'net.ipv4.ip_local_port_range': '1024 65000', 'kernel.shm_rmid_forced': '1', 'fs.mqueue.msg_max': '20' }, false, false)).not.toThrow();
+    expect(() => checkSysctls({ 'kernel.panic': '1' }, false, false)).toThrow('config.linux.sysctls["kernel.panic"]: not a namespaced sysctl');
+    expect(() => checkSysctls({ 'net.core.somaxconn': '100' }, true, false)).toThrow('host network');
+    expect(() => checkSysctls({ 'kernel.sem': '1 2 3 4' }, false, true)).toThrow('host IPC');
+    expect(() => checkSysctls({ '../../etc': 'x' }, false, false)).toThrow('not a sysctl name');
   });
 });

@@ -262,8 +262,12 @@ describe('skiff runtime (real containers)', () => {
   });
 
   it('ExecSync returns output and exit code, and times out', async () => {
-    const sb = await runPod('exec');
+    const hostPortStart = readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8');
+    const sb = await runPod('exec', { linux: { cgroup_parent: `${prefix}/pod-exec`, sysctls: { 'net.ipv4.ip_unprivileged_port_start': '80', 'kernel.shm_rmid_forced': '1' } } });
     const id = await startCtr(sb, 'main', ['sleep', '600'], { envs: [{ key: 'GREETING', value: 'hi' }] });
+    const sysctls = await client.execSync({ container_id: id, cmd: ['cat', '/proc/sys/net/ipv4/ip_unprivileged_port_start', '/proc/sys/kernel/shm_rmid_forced'], timeout: 10 });
+    expect(sysctls.stdout.toString()).toBe('80\n1\n');
+    expect(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')).toBe(hostPortStart);
     const r = await client.execSync({ container_id: id, cmd: ['sh', '-c', 'echo $GREETING; cat /etc/hostname; echo err >&2; exit 3'], timeout: 10 });
     expect(r.stdout.toString()).toBe('hi\nexec\n');
     expect(r.stderr.toString()).toBe('err\n');
