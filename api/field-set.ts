@@ -2,7 +2,7 @@
 // `f:<name>` a field, `k:{"name":"web"}` an item of a keyed list, `v:"x"` an item of a set.
 // A path is the list of such elements; a set holds paths joined into strings.
 import { type Schema, fieldSchema } from './schema.js';
-import { type JsonObject, type JsonValue, isJsonObject, jsonEqual } from './patch/json-value.js';
+import { type JsonObject, type JsonValue, isJsonObject, jsonEqual } from './json-value.js';
 
 export type PathElement = string; // 'f:spec', 'k:{"name":"web"}', 'v:"x"'
 export type FieldPath = PathElement[];

@@ -8,7 +8,7 @@ import type { StatusCause } from './types/meta.js';
 import { schemaFor, type Schema } from './schema.js';
 import { applyConflict } from './status.js';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.js';
-import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from './patch/json-value.js';
+import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from './json-value.js';
 import { deleteAt, fieldSetOf, formatPath, fromFieldsV1, isLeafField, isPrefixOf, parsePathKey, toFieldsV1, valueAt } from './field-set.js';
 
 export interface ApplyConflict {

@@ -1,7 +1,7 @@
 // JSON Patch (RFC 6902), `application/json-patch+json`: add, remove, replace, move, copy, test.
 // Errors name the operation and the path: a malformed patch is a 400, one that does not apply a 422.
 import { badRequest, unprocessable } from '../status.js';
-import { type JsonValue, cloneJson, isJsonObject, jsonEqual } from './json-value.js';
+import { type JsonValue, cloneJson, isJsonObject, jsonEqual } from '../json-value.js';
 
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';

@@ -1,6 +1,6 @@
 // JSON Merge Patch (RFC 7386), `application/merge-patch+json`: objects merge key by key, `null`
 // deletes, anything else (lists included) replaces.
-import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from './json-value.js';
+import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from '../json-value.js';
 
 /** Returns the patched document; the inputs are not modified. */
 export function applyMergePatch(target: unknown, patch: unknown): JsonValue {

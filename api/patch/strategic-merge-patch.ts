@@ -5,7 +5,7 @@
 // Field strategies come from api/schema.ts; fields it does not know merge like a JSON merge patch.
 import { badRequest } from '../status.js';
 import { type Schema, fieldSchema } from '../schema.js';
-import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from './json-value.js';
+import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from '../json-value.js';
 
 const PATCH = '$patch';
 const RETAIN_KEYS = '$retainKeys';

@@ -3,6 +3,7 @@ import { type FieldError, invalidValue, notSupported, required } from '../field-
 import { isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum } from '../names.js';
 import { isValidQuantity, QUANTITY_REGEX, parseQuantity } from '../quantity.js';
 import type { LabelSelector } from '../types/meta.js';
+import { jsonEqual } from '../json-value.js';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -113,16 +114,5 @@ export function validateLabelSelector(path: string, sel: LabelSelector | undefin
 
 /** Kubernetes' ValidateImmutableField. */
 export function immutable(path: string, newValue: unknown, oldValue: unknown): FieldError[] {
-  return deepEqual(newValue, oldValue) ? [] : [invalidValue(path, newValue, 'field is immutable')];
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
+  return jsonEqual(newValue, oldValue) ? [] : [invalidValue(path, newValue, 'field is immutable')];
 }

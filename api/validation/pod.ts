@@ -1,7 +1,8 @@
 // Pod validation: create (the spec) and update (the pod spec is immutable except a few fields).
 import { type FieldError, forbidden } from '../field-errors.js';
 import type { Pod, PodSpec, Toleration } from '../types/core.js';
-import { deepEqual, isObject, isRecord, oneOf } from './checks.js';
+import { jsonEqual } from '../json-value.js';
+import { isObject, isRecord, oneOf } from './checks.js';
 import { validatePodSpec } from './pod-spec.js';
 
 const PHASES = ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'];
@@ -26,7 +27,7 @@ function clone<T>(v: T): T {
 
 /** Lines `-path: old` / `+path: new` for every leaf that differs (a readable stand-in for cmp.Diff). */
 export function diffLines(a: unknown, b: unknown, path: string, out: string[] = []): string[] {
-  if (deepEqual(a, b)) return out;
+  if (jsonEqual(a, b)) return out;
   if (isRecord(a) && isRecord(b)) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diffLines(a[k], b[k], path ? `${path}.${k}` : k, out);
     return out;
@@ -88,7 +89,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   if ((oldSpec.terminationGracePeriodSeconds ?? 0) < 0 && munged.terminationGracePeriodSeconds === 1) {
     munged.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
   }
-  if (!deepEqual(munged, oldSpec)) {
+  if (!jsonEqual(munged, oldSpec)) {
     const diff = diffLines(oldSpec, munged, 'spec').join('\n');
     errs.push(forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${diff}`));
   }
