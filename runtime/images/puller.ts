@@ -54,7 +54,8 @@ export async function pullImage(
   await shared.content.put(manifestDoc.body, manifestDoc.digest, `manifest of ${name}`);
   blobs.push(manifestDoc.digest);
 
-  const configBody = await fetchSmallBlob(client, top.endpoint, ref.path, manifest.config, shared, `config of ${name}`);
+  const ctx: PullContext = { client, ep: top.endpoint, repoPath: ref.path, shared, onProgress, name };
+  const configBody = await fetchSmallBlob(ctx, manifest.config, `config of ${name}`);
   const parsed = parseImageConfig(configBody, `config of ${name}`);
   blobs.push(manifest.config.digest);
   if (parsed.diffIds.length !== manifest.layers.length) {
@@ -66,9 +67,7 @@ export async function pullImage(
   for (const l of manifest.layers) onProgress({ digest: l.digest, total: l.size, done: 0, phase: 'waiting' });
   // every layer settles before the pull reports, so a failure never leaves work running behind it
   const results = await Promise.allSettled(
-    manifest.layers.map((desc, i) =>
-      ensureLayer(client, top.endpoint, ref.path, desc, parsed.diffIds[i], chainIds[i], shared, onProgress, name),
-    ),
+    manifest.layers.map((desc, i) => ensureLayer(ctx, desc, parsed.diffIds[i], chainIds[i])),
   );
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -77,60 +76,49 @@ export async function pullImage(
   return { targetDigest: top.digest, configDigest: manifest.config.digest, parsed, chainIds, blobs, size };
 }
 
-async function fetchSmallBlob(
-  client: RegistryClient,
-  ep: RegistryEndpoint,
-  repoPath: string,
-  desc: Descriptor,
-  shared: PullShared,
-  what: string,
-): Promise<Buffer> {
-  if (!(await shared.content.has(desc.digest))) {
-    await downloadOnce(desc.digest, shared, async () => {
-      const res = await client.fetchBlob(ep, repoPath, desc);
-      await shared.content.ingest(res, { digest: desc.digest, size: desc.size, what });
-    });
-  }
-  return shared.content.read(desc.digest);
+/** what every step of one pull needs */
+interface PullContext {
+  client: RegistryClient;
+  /** the endpoint that resolved the reference; blobs come from the same one */
+  ep: RegistryEndpoint;
+  repoPath: string;
+  shared: PullShared;
+  onProgress: (p: PullProgress) => void;
+  /** the reference, for messages */
+  name: string;
 }
 
-/**
- * Runs `download` unless another download of the same blob is under way, in which case it waits
- * for that one. Returns true when this call downloaded.
- */
-async function downloadOnce(digest: string, shared: PullShared, download: () => Promise<void>): Promise<boolean> {
-  const other = shared.blobFlights.get(digest);
-  if (other) {
-    await other;
-    return false;
+async function fetchSmallBlob(ctx: PullContext, desc: Descriptor, what: string): Promise<Buffer> {
+  const { content } = ctx.shared;
+  if (!(await content.has(desc.digest))) {
+    await downloadOnce(desc.digest, ctx.shared, async () => {
+      const res = await ctx.client.fetchBlob(ctx.ep, ctx.repoPath, desc);
+      await content.ingest(res, { digest: desc.digest, size: desc.size, what });
+    });
   }
-  const flight = download();
-  const settled = flight.finally(() => shared.blobFlights.delete(digest));
+  return content.read(desc.digest);
+}
+
+/** runs `download` unless another download of the same blob is under way; then waits for that */
+async function downloadOnce(digest: string, shared: PullShared, download: () => Promise<void>): Promise<void> {
+  const other = shared.blobFlights.get(digest);
+  if (other) return other;
+  const settled = download().finally(() => shared.blobFlights.delete(digest));
   settled.catch(() => undefined);
   shared.blobFlights.set(digest, settled);
   await settled;
-  return true;
 }
 
-async function ensureLayer(
-  client: RegistryClient,
-  ep: RegistryEndpoint,
-  repoPath: string,
-  desc: Descriptor,
-  diffId: string,
-  chainId: string,
-  shared: PullShared,
-  onProgress: (p: PullProgress) => void,
-  name: string,
-): Promise<void> {
-  const what = `layer ${desc.digest} of ${name}`;
+async function ensureLayer(ctx: PullContext, desc: Descriptor, diffId: string, chainId: string): Promise<void> {
+  const { shared, onProgress } = ctx;
+  const what = `layer ${desc.digest} of ${ctx.name}`;
   if (shared.layers.has(chainId)) {
     onProgress({ digest: desc.digest, total: desc.size, done: desc.size, phase: 'exists' });
     return;
   }
   const download = { stored: false };
   try {
-    await shared.layers.ensure(chainId, diffId, (dir) => unpackLayerBlob(client, ep, repoPath, desc, dir, shared, onProgress, what, download));
+    await shared.layers.ensure(chainId, diffId, (dir) => unpackLayerBlob(ctx, desc, dir, what, download));
   } catch (e) {
     // a blob that does not unpack is useless: drop it if this call stored it
     if (download.stored) await shared.content.delete(desc.digest);
@@ -146,16 +134,13 @@ async function ensureLayer(
  * goes; that file becomes the stored blob only when its digest and size match the descriptor.
  */
 async function unpackLayerBlob(
-  client: RegistryClient,
-  ep: RegistryEndpoint,
-  repoPath: string,
+  ctx: PullContext,
   desc: Descriptor,
   dir: string,
-  shared: PullShared,
-  onProgress: (p: PullProgress) => void,
   what: string,
   download: { stored: boolean },
 ): Promise<UnpackResult> {
+  const { shared, onProgress } = ctx;
   const other = shared.blobFlights.get(desc.digest);
   if (other) await other;
   if (await shared.content.has(desc.digest)) {
@@ -172,7 +157,7 @@ async function unpackLayerBlob(
   shared.blobFlights.set(desc.digest, flight);
   const ingest = shared.content.newIngestFile();
   try {
-    const res = await client.fetchBlob(ep, repoPath, desc);
+    const res = await ctx.client.fetchBlob(ctx.ep, ctx.repoPath, desc);
     const result = await unpackLayerPooled(progressTap(res, desc, what, onProgress), dir, ingest.path);
     const blob = result.blob as BlobInfo;
     if (blob.digest !== desc.digest) throw new DigestMismatchError(what, desc.digest, blob.digest);
