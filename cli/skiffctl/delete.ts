@@ -84,27 +84,28 @@ export async function run(ctx: CommandContext): Promise<number> {
       return 0;
     }
   }
+  // like kubectl: every DELETE first (each printed as it is accepted), then wait for all to go
   const deleted: (Target & { uid?: string })[] = [];
   for (const t of targets) {
     try {
       const res = await ctx.client.resource(t.info).delete(t.namespace, t.name, opts);
-      const uid = (res as { metadata?: { uid?: string } }).metadata?.uid;
-      deleted.push({ ...t, uid });
+      deleted.push({ ...t, uid: (res as { metadata?: { uid?: string } }).metadata?.uid });
       if (ctx.str('output') === 'name') ctx.out(`${kindRef(t.info)}/${t.name}\n`);
-      else if (opts.dryRun) ctx.out(`${kindRef(t.info)} "${t.name}" deleted (server dry run)\n`);
-      else if (!ctx.boolDefaultTrue('wait') || opts.gracePeriodSeconds === 0) ctx.out(`${kindRef(t.info)} "${t.name}" deleted\n`);
-      else {
-        const done = await waitDeleted(ctx.client, t.info, t.namespace, t.name, uid, parseTimeout(ctx.str('timeout')));
-        if (!done) {
-          ctx.err(`error: timed out waiting for the condition on ${t.info.resource}/${t.name}\n`);
-          rc = 1;
-          continue;
-        }
-        ctx.out(`${kindRef(t.info)} "${t.name}" deleted\n`);
-      }
+      else ctx.out(`${kindRef(t.info)} "${t.name}" deleted${opts.dryRun ? ' (server dry run)' : ''}\n`);
     } catch (e) {
       if (ctx.bool('ignore-not-found') && (e as { code?: number }).code === 404) continue;
       ctx.err(`${formatError(e, t.source ? `error when deleting "${t.source}"` : undefined)}\n`);
+      rc = 1;
+    }
+  }
+  if (ctx.boolDefaultTrue('wait') && !opts.dryRun && opts.gracePeriodSeconds !== 0) {
+    const timeoutMs = parseTimeout(ctx.str('timeout'));
+    const results = await Promise.all(
+      deleted.map(async (t) => ({ t, gone: await waitDeleted(ctx.client, t.info, t.namespace, t.name, t.uid, timeoutMs) })),
+    );
+    for (const { t, gone } of results) {
+      if (gone) continue;
+      ctx.err(`error: timed out waiting for the condition on ${t.info.resource}/${t.name}\n`);
       rc = 1;
     }
   }

@@ -52,15 +52,17 @@ export async function run(ctx: CommandContext): Promise<number> {
         await pc.delete(p.metadata.namespace, p.metadata.name ?? '', gp && gp !== '-1' ? { gracePeriodSeconds: Number(gp) } : {});
         deleted.push(p as Pod & KubeObject);
       }
-      for (const p of deleted) {
-        const gone = await waitDeleted(ctx.client, podsInfo, p.metadata.namespace, p.metadata.name ?? '', p.metadata.uid, timeoutMs);
-        if (!gone) {
-          ctx.err(`error: timed out waiting for pod ${p.metadata.namespace}/${p.metadata.name} to be deleted\n`);
-          rc = 1;
-          continue;
-        }
-        ctx.out(`pod/${p.metadata.name} evicted\n`);
-      }
+      // wait for all of them at once, as kubectl does
+      await Promise.all(
+        deleted.map(async (p) => {
+          const gone = await waitDeleted(ctx.client, podsInfo, p.metadata.namespace, p.metadata.name ?? '', p.metadata.uid, timeoutMs);
+          if (gone) ctx.out(`pod/${p.metadata.name} evicted\n`);
+          else {
+            ctx.err(`error: timed out waiting for pod ${p.metadata.namespace}/${p.metadata.name} to be deleted\n`);
+            rc = 1;
+          }
+        }),
+      );
       if (rc === 0) ctx.out(`node/${node} drained\n`);
     } catch (e) {
       ctx.err(`${formatError(e)}\n`);
