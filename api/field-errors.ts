@@ -103,26 +103,3 @@ export function formatFieldErrors(errors: readonly FieldError[]): string {
   const msgs = [...new Set(errors.map(formatFieldError))];
   return msgs.length === 1 ? msgs[0]! : `[${msgs.join(', ')}]`;
 }
-
-/** Builds field paths: `fieldPath('spec').child('containers').index(0).key('app')`. */
-export class FieldPath {
-  constructor(private readonly path: string = '') {}
-  child(name: string, ...more: string[]): FieldPath {
-    let p = this.path ? `${this.path}.${name}` : name;
-    for (const m of more) p += `.${m}`;
-    return new FieldPath(p);
-  }
-  index(i: number): FieldPath {
-    return new FieldPath(`${this.path}[${i}]`);
-  }
-  key(k: string): FieldPath {
-    return new FieldPath(`${this.path}[${k}]`);
-  }
-  toString(): string {
-    return this.path;
-  }
-}
-
-export function fieldPath(root: string, ...more: string[]): FieldPath {
-  return new FieldPath().child(root, ...more);
-}

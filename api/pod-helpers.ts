@@ -1,7 +1,7 @@
 // What Kubernetes derives from a pod: its QoS class, readiness, total requests, and the STATUS,
 // READY and RESTARTS that `kubectl get pods` prints (as the apiserver's Table printer computes them).
 import type { Container, Pod, ResourceList } from './types/core.js';
-import { compareQuantities, cpuMillis, isValidQuantity, memoryBytes, parseQuantity } from './quantity.js';
+import { cpuMillis, isValidQuantity, memoryBytes, parseQuantity } from './quantity.js';
 
 const QOS_RESOURCES = ['cpu', 'memory'] as const;
 
@@ -76,14 +76,6 @@ export function podRequests(pod: Pod): PodRequests {
     sum.memoryBytes = Math.max(sum.memoryBytes, r.memoryBytes);
   }
   return sum;
-}
-
-/** Whether the request for `resource` is greater than its limit (both given and valid). */
-export function requestExceedsLimit(requests: ResourceList, limits: ResourceList, resource: string): boolean {
-  const r = requests[resource];
-  const l = limits[resource];
-  if (r === undefined || l === undefined || !isValidQuantity(r) || !isValidQuantity(l)) return false;
-  return compareQuantities(r, l) > 0;
 }
 
 export interface PodDisplay {
