@@ -1,5 +1,7 @@
 // Makes a container's image present per its imagePullPolicy, with a pull back-off per (pod, image):
-// a failed pull shows `ErrImagePull`, and while the back-off runs `ImagePullBackOff`.
+// a failed pull shows `ErrImagePull`, and while the back-off runs `ImagePullBackOff`. With policy
+// Always, a node that cannot reach the registry but holds the image uses its own copy (with a Warning
+// event): Skiff nodes are often offline, and `image: busybox` must run from the seeded image.
 import type { Container } from '../../api/types/core.js';
 import type { ImageService } from '../cri/runtime-service.js';
 import { backoffRemainingMs, pullBackoffKey, type CrashBackoff } from './crash-backoff.js';
@@ -19,7 +21,7 @@ export function pullPolicyOf(c: Container): PullPolicy {
 }
 
 export type PullOutcome =
-  | { ok: true; imageRef: string; pulled: boolean; pullMs?: number }
+  | { ok: true; imageRef: string; pulled: boolean; pullMs?: number; event?: { reason: string; message: string } }
   | { ok: false; waiting: WaitingReason; retryAfterMs?: number; event?: { reason: string; message: string } };
 
 export class ImagePuller {
@@ -45,6 +47,10 @@ export class ImagePuller {
     const now = this.now();
     const remaining = entry ? backoffRemainingMs(entry, entry.lastUpdate, now) : 0;
     if (remaining > 0) {
+      if (policy === 'Always') {
+        const present = await this.images.imageStatus(image);
+        if (present) return { ok: true, imageRef: present.id, pulled: false };
+      }
       return { ok: false, waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` }, retryAfterMs: remaining };
     }
     onPulling(image);
@@ -56,6 +62,10 @@ export class ImagePuller {
     } catch (err) {
       const next = this.backoff.next(key, this.now());
       const message = `Failed to pull image "${image}": ${(err as Error).message}`;
+      if (policy === 'Always') {
+        const present = await this.images.imageStatus(image);
+        if (present) return { ok: true, imageRef: present.id, pulled: false, event: { reason: 'Failed', message: `${message}; using the image already present on the node` } };
+      }
       return { ok: false, waiting: { reason: 'ErrImagePull', message }, retryAfterMs: next.delayMs, event: { reason: 'Failed', message } };
     }
   }

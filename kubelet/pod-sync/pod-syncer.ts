@@ -190,6 +190,7 @@ export class PodSyncer {
       waiting[spec.name] = pulled.waiting;
       return pulled.retryAfterMs;
     }
+    if (pulled.event) this.d.events.emit(pod, 'Warning', pulled.event.reason, pulled.event.message);
     if (pulled.pulled) this.d.events.emit(pod, 'Normal', 'Pulled', `Successfully pulled image "${spec.image}" in ${pulled.pullMs ?? 0}ms`);
     let config: ContainerConfig;
     try {
