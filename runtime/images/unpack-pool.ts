@@ -3,6 +3,7 @@
 // decompresses, hashes and writes the files. Workers are reused and do not keep the process alive. When the compiled
 // worker is not available (running from TypeScript sources, as in tests), unpacking runs inline.
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TruncatedInputError } from './byte-reader.js';
@@ -14,7 +15,8 @@ import type { FromWorker, ToWorker } from './unpack-protocol.js';
 const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
-const MAX_IDLE = 4;
+/** workers beyond the cores only add start-up cost; more layers than workers wait their turn */
+const MAX_WORKERS = Math.max(2, Math.min(4, availableParallelism()));
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   LayerEscapeError,
   TarFormatError,
@@ -22,6 +24,34 @@ const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
 };
 
 const idle: Worker[] = [];
+let started = 0;
+const waiting: Array<(w: Worker) => void> = [];
+
+/** an idle worker, a new one while under MAX_WORKERS, or the next one released */
+function acquire(): Promise<Worker> {
+  const w = idle.pop();
+  if (w) return Promise.resolve(w);
+  if (started < MAX_WORKERS) {
+    started++;
+    const fresh = new Worker(WORKER_URL);
+    fresh.unref();
+    return Promise.resolve(fresh);
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function release(w: Worker, healthy: boolean): void {
+  if (!healthy) {
+    started--;
+    void w.terminate();
+    const next = waiting.shift();
+    if (next) void acquire().then(next);
+    return;
+  }
+  const next = waiting.shift();
+  if (next) next(w);
+  else idle.push(w);
+}
 
 export function workersAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
@@ -30,7 +60,8 @@ export function workersAvailable(): boolean {
 /** starts idle workers ahead of need (e.g. while a pull still fetches its manifest and config) */
 export function prewarmUnpackers(count: number): void {
   if (!workersAvailable()) return;
-  while (idle.length < Math.min(count, MAX_IDLE)) {
+  while (started < Math.min(count, MAX_WORKERS)) {
+    started++;
     const w = new Worker(WORKER_URL);
     w.unref();
     idle.push(w);
@@ -43,8 +74,7 @@ export function prewarmUnpackers(count: number): void {
  */
 export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: string, blobFile?: string): Promise<TeeUnpackResult> {
   if (!workersAvailable()) return unpackTee(source, dest, blobFile);
-  const worker = idle.pop() ?? new Worker(WORKER_URL);
-  worker.unref();
+  const worker = await acquire();
   const send = (m: ToWorker): void => worker.postMessage(m);
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -121,8 +151,7 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
   } finally {
     worker.off('message', onMessage);
     worker.off('error', onError);
-    if (healthy && idle.length < MAX_IDLE) idle.push(worker);
-    else void worker.terminate();
+    release(worker, healthy);
   }
 }
 
