@@ -12,7 +12,8 @@ import { KeyedMutex } from '../cri/keyed-mutex.js';
 import { resolveId } from '../cri/list-filters.js';
 import type { RecordStore } from '../cri/record-store.js';
 import type { ContainerState as ExecState, ContainerStats as ExecStats, Executor, OciSpec } from '../executor/executor.js';
-import type { ImageStore } from '../images/image-store.js';
+import type { ImageRecord, ImageStore } from '../images/image-store.js';
+import { podFilePaths } from '../sandbox/pod-files.js';
 import type { PodCgroups } from '../sandbox/pod-cgroups.js';
 import type { SandboxRecord } from '../sandbox/sandbox-record.js';
 import { nowNanos } from '../sandbox/sandbox-manager.js';
@@ -113,6 +114,13 @@ export class ContainerManager {
         if (!target || !st || st.pid <= 0) throw invalidArgument('config.linux.security_context.namespace_options.target_id', `container ${JSON.stringify(ns.target_id)} is not running`);
         targetPid = st.pid;
       }
+      for (const [i, m] of config.mounts.entries()) {
+        try {
+          await fs.stat(m.host_path);
+        } catch {
+          throw invalidArgument(`config.mounts[${i}].host_path`, `${JSON.stringify(m.host_path)} does not exist`);
+        }
+      }
       const id = randomBytes(32).toString('hex');
       const dir = join(this.d.root, 'containers', id);
       const logDir = sandbox.config.log_directory;
@@ -133,59 +141,12 @@ export class ContainerManager {
         env: [],
         cwd: '/',
         stopSignal: stopSignalOf(config.stop_signal, image.config.StopSignal),
-        // both undone idempotently (a missing snapshot or executor container is fine), so the
-        // intent record claims them from the start and no extra write is needed before each step
-        executorOwed: true,
-        snapshotOwed: true,
       };
       await this.d.store.write(id, rec, { sync: true });
       try {
-        for (const [i, m] of config.mounts.entries()) {
-          try {
-            await fs.stat(m.host_path);
-          } catch {
-            throw invalidArgument(`config.mounts[${i}].host_path`, `${JSON.stringify(m.host_path)} does not exist`);
-          }
-        }
         await fs.mkdir(rec.rootfs, { recursive: true, mode: 0o700 });
         await this.d.snapshotter.prepare(rec.snapshotKey, this.d.images.layerPaths(image), rec.rootfs);
-        const sc = config.linux?.security_context;
-        let user;
-        try {
-          user = await resolveUserInRootfs(rec.rootfs, {
-            runAsUser: sc?.run_as_user ? sc.run_as_user.value : undefined,
-            runAsGroup: sc?.run_as_group ? sc.run_as_group.value : undefined,
-            runAsUsername: sc?.run_as_username || undefined,
-            supplementalGroups: sc?.supplemental_groups,
-            imageUser: image.config.User,
-          });
-        } catch (err) {
-          throw new CriError(grpcStatus.INVALID_ARGUMENT, (err as Error).message);
-        }
-        const view: SandboxView = {
-          pausePid: sandbox.pause!.pid,
-          netnsPath: sandbox.netnsPath,
-          hostNetwork: sandbox.hostNetwork,
-          hostIpc: sandbox.hostIpc,
-          sandboxPidNs: sandbox.sharePid,
-          hostname: sandbox.hostNetwork ? '' : sandbox.config.hostname || sandbox.config.metadata!.name,
-          podFiles: { hosts: join(sandbox.dir, 'hosts'), hostname: join(sandbox.dir, 'hostname'), resolvConf: join(sandbox.dir, 'resolv.conf') },
-        };
-        const spec = buildContainerSpec({
-          base: this.d.baseSpec(),
-          config,
-          image: image.config,
-          sandbox: view,
-          rootfs: rec.rootfs,
-          user,
-          cgroupsPath: rec.cgroupsPath,
-          hostCapabilities: this.d.hostCapabilities,
-          targetPid,
-        });
-        if (spec.process!.args.length === 0) throw invalidArgument('config.command', `no command given and image ${config.image!.image} has no Entrypoint or Cmd`);
-        rec.user = user;
-        rec.env = spec.process!.env ?? [];
-        rec.cwd = spec.process!.cwd;
+        const spec = await this.containerSpec(rec, sandbox, image, targetPid);
         await fs.writeFile(join(rec.bundle, 'config.json'), JSON.stringify(spec, null, 2), { mode: 0o600 });
         if (rec.logPath) await fs.mkdir(dirname(rec.logPath), { recursive: true });
         await this.d.executor.create(id, rec.bundle, rec.logPath ? { logPath: rec.logPath } : {});
@@ -199,6 +160,49 @@ export class ContainerManager {
         throw err;
       }
     });
+  }
+
+  /** The OCI spec for a container whose rootfs is mounted; records the user, env and cwd exec needs. */
+  private async containerSpec(rec: ContainerRecord, sandbox: SandboxRecord, image: ImageRecord, targetPid: number | undefined): Promise<OciSpec> {
+    const config = rec.config;
+    const sc = config.linux?.security_context;
+    let user;
+    try {
+      user = await resolveUserInRootfs(rec.rootfs, {
+        runAsUser: sc?.run_as_user ? sc.run_as_user.value : undefined,
+        runAsGroup: sc?.run_as_group ? sc.run_as_group.value : undefined,
+        runAsUsername: sc?.run_as_username || undefined,
+        supplementalGroups: sc?.supplemental_groups,
+        imageUser: image.config.User,
+      });
+    } catch (err) {
+      throw new CriError(grpcStatus.INVALID_ARGUMENT, (err as Error).message);
+    }
+    const view: SandboxView = {
+      pausePid: sandbox.pause!.pid,
+      netnsPath: sandbox.netnsPath,
+      hostNetwork: sandbox.hostNetwork,
+      hostIpc: sandbox.hostIpc,
+      sandboxPidNs: sandbox.sharePid,
+      hostname: sandbox.hostNetwork ? '' : sandbox.config.hostname || sandbox.config.metadata!.name,
+      podFiles: podFilePaths(sandbox.dir),
+    };
+    const spec = buildContainerSpec({
+      base: this.d.baseSpec(),
+      config,
+      image: image.config,
+      sandbox: view,
+      rootfs: rec.rootfs,
+      user,
+      cgroupsPath: rec.cgroupsPath,
+      hostCapabilities: this.d.hostCapabilities,
+      targetPid,
+    });
+    if (spec.process!.args.length === 0) throw invalidArgument('config.command', `no command given and image ${config.image!.image} has no Entrypoint or Cmd`);
+    rec.user = user;
+    rec.env = spec.process!.env ?? [];
+    rec.cwd = spec.process!.cwd;
+    return spec;
   }
 
   async start(id: string): Promise<void> {
@@ -258,15 +262,14 @@ export class ContainerManager {
     });
   }
 
+  /** Undoes whatever of the container exists: executor state, snapshot, dirs, record. Idempotent. */
   private async teardown(rec: ContainerRecord): Promise<void> {
-    if (rec.executorOwed) {
-      try {
-        await this.d.executor.delete(rec.id, { force: true });
-      } catch (err) {
-        if (await this.execState(rec)) throw err;
-      }
+    try {
+      await this.d.executor.delete(rec.id, { force: true });
+    } catch (err) {
+      if (await this.execState(rec)) throw err; // only "no such container" is fine
     }
-    if (rec.snapshotOwed) await this.d.snapshotter.remove(rec.snapshotKey);
+    await this.d.snapshotter.remove(rec.snapshotKey);
     await fs.rm(join(this.d.root, 'containers', rec.id), { recursive: true, force: true });
     await this.d.store.remove(rec.id);
   }

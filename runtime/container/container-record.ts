@@ -1,4 +1,5 @@
-// What the runtime remembers about a container, on disk; written before each side effect.
+// What the runtime remembers about a container, on disk; written (phase 'creating') before the
+// snapshot and executor container exist, so a crash in CreateContainer is undone on recovery.
 import type { ContainerConfig } from '../cri/cri-types.js';
 import type { ResolvedUser } from './user-resolver.js';
 
@@ -25,9 +26,6 @@ export interface ContainerRecord {
   env: string[];
   cwd: string;
   stopSignal: string;
-  /** executor.create was (or may have been) called */
-  executorOwed: boolean;
-  snapshotOwed: boolean;
 }
 
 export function containerKey(md: { name: string; attempt: number }): string {

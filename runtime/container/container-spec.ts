@@ -152,7 +152,7 @@ export function buildContainerSpec(input: ContainerSpecInput): OciSpec {
 
   const process: NonNullable<OciSpec['process']> = {
     ...(base.process ?? { cwd: '/', args: [] }),
-    terminal: config.tty,
+    terminal: false, // no console: tty/attach come with the streaming RPCs (a later issue)
     user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
     args: containerArgs(config, image),
     env: containerEnv(image.Env ?? [], config.envs, sandbox.hostname),
