@@ -7,12 +7,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { findByResource } from '../api/resources.js';
+import { findByResource, RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { StoreError } from './storage/object-store.js';
 import { startManagedEtcd, type ManagedEtcd } from './storage/managed-etcd.js';
 import { WatchCacheRegistry } from './storage/watch-cache.js';
-import { objectKey } from './storage/keys.js';
+import { collectionPrefix, objectKey, resourcePrefix } from './storage/keys.js';
 import { ensurePki } from './pki.js';
 import { ensureAdminToken, TokenFileAuthenticator } from './auth/token-file.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -106,7 +106,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServerH
     const watchCaches = new WatchCacheRegistry(store);
     cleanups.push(async () => watchCaches.stop());
     const namespaces = new NamespaceCache(store, watchCaches);
-    const registry = new Registry(store, apiHooks(), namespaces);
+    const listCache = {
+      list: (info: ResourceInfo, ns: string | undefined) => watchCaches.forPrefix(resourcePrefix(info)).list(collectionPrefix(info, ns)),
+    };
+    const registry = new Registry(store, apiHooks(), namespaces, listCache);
+    // Every resource's watch cache runs from the start, as Kubernetes' do.
+    await Promise.all(RESOURCES.map((info) => watchCaches.forPrefix(resourcePrefix(info)).start()));
     await ensureNamespaces(registry);
     await namespaces.start();
     cleanups.push(async () => namespaces.stop());

@@ -31,6 +31,11 @@ export interface ListOptions extends SelectionOptions {
   resourceVersion?: string;
 }
 
+/** Lists served from memory (the watch caches); undefined when the cache cannot answer. */
+export interface ListCache {
+  list(info: ResourceInfo, namespace: string | undefined): Promise<{ revision: number; entries: { object: KubeObject; json: string }[] } | undefined>;
+}
+
 /** Answers whether a namespace exists (a cache may stand in front of etcd). */
 export interface NamespaceChecker {
   exists(name: string): Promise<boolean>;
@@ -59,6 +64,7 @@ export class Registry {
     readonly store: ObjectStore,
     readonly hooks: ObjectHooks,
     private readonly namespaces: NamespaceChecker,
+    private readonly listCache?: ListCache,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -125,6 +131,18 @@ export class Registry {
     }
     const items: KubeObject[] = [];
     const raws: string[] = [];
+    // Whole lists at the latest (or any) revision come from the watch cache when it is current.
+    if (this.listCache && !limit && !opts.continue && (!opts.resourceVersion || opts.resourceVersion === '0')) {
+      const cached = await this.listCache.list(info, namespace);
+      if (cached) {
+        for (const e of cached.entries) {
+          if (!matchesAll && !predicate(e.object)) continue;
+          if (raw) raws.push(e.json);
+          else items.push(e.object);
+        }
+        return { items, raws, metadata: { resourceVersion: String(cached.revision) } };
+      }
+    }
     const count = (): number => (raw ? raws.length : items.length);
     let nextKey: string | undefined;
     let remaining = 0;

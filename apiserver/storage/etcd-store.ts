@@ -145,6 +145,7 @@ export class EtcdStore implements ObjectStore {
     let revision = req.revision ?? 0;
     const items: KubeObject[] = [];
     const raws: string[] = [];
+    const keys: string[] = [];
     const count = (): number => (req.raw ? raws.length : items.length);
     for (;;) {
       const pageLimit = Math.min(LIST_PAGE, want - count());
@@ -156,13 +157,18 @@ export class EtcdStore implements ObjectStore {
         throw unavailable(e);
       }
       if (!revision) revision = Number(res.header.revision);
-      if (req.raw) for (const kv of res.kvs) raws.push(rawWithVersion(kv));
+      if (req.raw) {
+        for (const kv of res.kvs) {
+          raws.push(rawWithVersion(kv));
+          keys.push(kv.key.toString('utf8'));
+        }
+      }
       else for (const kv of res.kvs) items.push(decode(kv));
       const total = Number(res.count);
       const last = res.kvs[res.kvs.length - 1];
-      if (!res.more || !last) return { items, raws: req.raw ? raws : undefined, revision, remaining: 0 };
+      if (!res.more || !last) return { items, raws: req.raw ? raws : undefined, keys: req.raw ? keys : undefined, revision, remaining: 0 };
       const nextKey = last.key.toString('utf8') + '\x00';
-      if (count() >= want) return { items, raws: req.raw ? raws : undefined, revision, nextKey, remaining: Math.max(0, total - res.kvs.length) };
+      if (count() >= want) return { items, raws: req.raw ? raws : undefined, keys: req.raw ? keys : undefined, revision, nextKey, remaining: Math.max(0, total - res.kvs.length) };
       start = Buffer.from(nextKey);
     }
   }
@@ -174,6 +180,29 @@ export class EtcdStore implements ObjectStore {
     } catch (e) {
       throw unavailable(e);
     }
+  }
+
+  async prefixState(prefix: string, afterRevision: number): Promise<{ revision: number; count: number; modifiedAfter: number }> {
+    const key = Buffer.from(prefix);
+    const range_end = prefixEnd(prefix);
+    let res;
+    try {
+      res = await this.client.kv.txn({
+        compare: [],
+        success: [
+          { request_range: { key, range_end, count_only: true } },
+          { request_range: { key, range_end, count_only: true, min_mod_revision: afterRevision + 1 } },
+        ],
+        failure: [],
+      });
+    } catch (e) {
+      throw unavailable(e);
+    }
+    return {
+      revision: Number(res.header.revision),
+      count: Number(res.responses[0]!.response_range.count),
+      modifiedAfter: Number(res.responses[1]!.response_range.count),
+    };
   }
 
   async currentRevision(): Promise<number> {

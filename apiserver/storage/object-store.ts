@@ -21,6 +21,8 @@ export interface StoredList {
   items: KubeObject[];
   /** with `raw`: each object as JSON text, resourceVersion included */
   raws?: string[];
+  /** with `raw`: the key of each entry of `raws` */
+  keys?: string[];
   /** the revision the range was read at */
   revision: number;
   /** the key to continue from, when the limit cut the range */
@@ -72,6 +74,12 @@ export interface ObjectStore {
   list(prefix: string, req?: ListRequest): Promise<StoredList>;
   /** count of keys under a prefix */
   count(prefix: string): Promise<number>;
+  /**
+   * At one revision: how many keys are under prefix, and how many of them were modified after
+   * `afterRevision` (a cache that has seen every event up to afterRevision and holds `count` keys is
+   * current when none were).
+   */
+  prefixState(prefix: string, afterRevision: number): Promise<{ revision: number; count: number; modifiedAfter: number }>;
   currentRevision(): Promise<number>;
   /** events with revision > afterRevision under prefix */
   watch(prefix: string, afterRevision: number, handlers: StoreWatchHandlers): StoreWatch;

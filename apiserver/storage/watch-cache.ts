@@ -1,8 +1,20 @@
 // One etcd watch per resource prefix, fanned out in process to any number of subscribers. A ring of
 // recent events lets a watch resume from a resourceVersion from memory; an older resourceVersion is
 // served by a dedicated etcd watch from that revision (which answers `compacted` when too old).
+// The cache also keeps the resource's current objects, so that lists are served from memory once
+// etcd confirms the cache is current (as Kubernetes' consistent reads from cache do).
 import type { ObjectStore, RawEvent, StoreWatch } from './object-store.js';
 import { StoreError } from './object-store.js';
+import { CachedObject, ObjectSnapshot } from './object-snapshot.js';
+
+/** A list served from the cache: the objects under a prefix at one revision. */
+export interface CachedList {
+  revision: number;
+  entries: CachedObject[];
+}
+
+/** how long a list waits for the cache to catch up with etcd before reading etcd instead */
+const FRESHNESS_WAIT_MS = 250;
 
 export interface Subscription {
   cancel(): void;
@@ -24,7 +36,7 @@ export class ResourceWatchCache {
   private readonly listeners = new Set<WatchListener>();
   private etcdWatch?: StoreWatch;
   private starting?: Promise<void>;
-  private failed?: StoreError;
+  private readonly snapshot = new ObjectSnapshot();
 
   constructor(
     private readonly store: ObjectStore,
@@ -43,10 +55,12 @@ export class ResourceWatchCache {
   start(): Promise<void> {
     if (!this.starting) {
       this.starting = (async () => {
-        const rev = await this.store.currentRevision();
-        this.floor = rev;
-        this.latest = rev;
-        this.openEtcdWatch(rev);
+        const list = await this.store.list(this.prefix, { raw: true });
+        this.snapshot.clear();
+        list.raws!.forEach((text, i) => this.snapshot.set(list.keys![i]!, new CachedObject(text)));
+        this.floor = list.revision;
+        this.latest = list.revision;
+        this.openEtcdWatch(list.revision);
       })();
       this.starting.catch(() => (this.starting = undefined));
     }
@@ -59,12 +73,13 @@ export class ResourceWatchCache {
       onError: (err) => {
         // The shared watch died (etcd restarted, or compacted past us): end every subscriber so
         // that clients re-list, and start afresh from the current revision.
-        this.failed = err;
+        void err;
         const ls = [...this.listeners];
         this.listeners.clear();
         for (const l of ls) l.onError(new StoreError('compacted', 'watch cache restarted: too old resource version'));
         this.ring = [];
         this.head = 0;
+        this.snapshot.clear();
         this.etcdWatch = undefined;
         this.starting = undefined;
         setTimeout(() => void this.start().catch(() => undefined), 500).unref();
@@ -81,6 +96,8 @@ export class ResourceWatchCache {
         this.head = (this.head + 1) % this.capacity;
       }
       if (ev.revision > this.latest) this.latest = ev.revision;
+      if (ev.type === 'DELETED') this.snapshot.delete(ev.key);
+      else this.snapshot.set(ev.key, new CachedObject(undefined, ev.object));
     }
     if (header > this.latest) this.latest = header;
     for (const l of this.listeners) l.onEvents(events);
@@ -144,6 +161,28 @@ export class ResourceWatchCache {
         w.cancel();
       },
     };
+  }
+
+  /**
+   * The objects under `prefix` (within this cache's prefix) as of the current etcd revision, or
+   * undefined when the cache cannot confirm it is current within a short wait (read etcd then).
+   */
+  async list(prefix: string): Promise<CachedList | undefined> {
+    await this.start();
+    const deadline = Date.now() + FRESHNESS_WAIT_MS;
+    for (;;) {
+      const seen = this.latest;
+      const size = this.snapshot.size;
+      const state = await this.store.prefixState(this.prefix, seen);
+      // Every key modified after `seen` would be counted, and a delete after `seen` would leave etcd
+      // with fewer keys than the cache: neither means the cache held exactly etcd's state at `seen`,
+      // and nothing under the prefix changed between `seen` and state.revision.
+      if (state.modifiedAfter === 0 && state.count === size && this.latest === seen && this.etcdWatch) {
+        return { revision: Math.max(state.revision, seen), entries: this.snapshot.entries(prefix) };
+      }
+      if (Date.now() > deadline) return undefined;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   stop(): void {

@@ -218,6 +218,18 @@ describe('list', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('a list right after a write always reflects it (lists come from the watch cache)', async () => {
+    for (let i = 0; i < 30; i++) {
+      const c = await request(u, '/api/v1/namespaces/kube-public/pods', { method: 'POST', body: pod(`fresh-${i}`) });
+      const l1 = await request(u, '/api/v1/namespaces/kube-public/pods');
+      expect(l1.body.items.map((p: { metadata: { name: string } }) => p.metadata.name)).toContain(`fresh-${i}`);
+      expect(Number(l1.body.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(c.body.metadata.resourceVersion));
+      await request(u, `/api/v1/namespaces/kube-public/pods/fresh-${i}`, { method: 'DELETE' });
+      const l2 = await request(u, '/api/v1/namespaces/kube-public/pods');
+      expect(l2.body.items.map((p: { metadata: { name: string } }) => p.metadata.name)).not.toContain(`fresh-${i}`);
+    }
+  });
+
   it('lists across namespaces', async () => {
     const r = await request(u, '/api/v1/pods');
     const nss = new Set(r.body.items.map((p: { metadata: { namespace: string } }) => p.metadata.namespace));
