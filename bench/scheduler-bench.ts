@@ -4,7 +4,7 @@
 // Reference, same run: the same apiserver taking 10,000 binding POSTs directly (no decisions), at
 // the same concurrency. Plus the in-process rate of the filter+score decision alone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import type { SchedulerLoop } from '../scheduler/scheduler.js';
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const NODE_COUNTS = (process.env.BENCH_NODES ?? '1000,5000').split(',').map(Number);
 const CONCURRENCY = 64;
-const BIND_IN_FLIGHT = 256;
+const BIND_IN_FLIGHT = Number(process.env.BENCH_BIND_IN_FLIGHT ?? 256);
 
 type NodeObj = Node & KubeObject;
 type PodObj = Pod & KubeObject;
@@ -66,6 +66,17 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
     }),
   );
   return (performance.now() - t0) / 1000;
+}
+
+/** user+system CPU seconds of a process (from /proc), 0 when unknown */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 async function waitFor(file: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -140,8 +151,14 @@ async function phase(nodes: number): Promise<Phase> {
       stopScheduler = () => handle.stop();
     });
     await started;
+    const cpu0 = [cpuSeconds(child.pid), cpuSeconds(etcd.pid), process.cpuUsage()] as const;
     while ((loop?.bound ?? 0) < PODS) await new Promise((r) => setTimeout(r, 5));
     const secs = (performance.now() - t0) / 1000;
+    const self = process.cpuUsage(cpu0[2]);
+    console.log(
+      `[${nodes} nodes] cpu while scheduling: apiserver ${(cpuSeconds(child.pid) - cpu0[0]).toFixed(1)} s, etcd ${(cpuSeconds(etcd.pid) - cpu0[1]).toFixed(1)} s, ` +
+        `scheduler ${((self.user + self.system) / 1e6).toFixed(1)} s over ${secs.toFixed(1)} s wall`,
+    );
     await stopScheduler();
     const podsPerSecond = PODS / secs;
     const all = await podClient.list('default');

@@ -12,6 +12,7 @@ import { failureMessage } from './failure-message.js';
 import { NodeCache } from './node-cache.js';
 import { podInfo, podKey } from './pod-info.js';
 import { SchedulingQueue } from './scheduling-queue.js';
+import { EventQueue } from './event-queue.js';
 
 type PodObj = Pod & KubeObject;
 type NodeObj = Node & KubeObject;
@@ -41,6 +42,7 @@ export class SchedulerLoop {
   readonly cache = new NodeCache();
   readonly queue = new SchedulingQueue();
   private readonly decider: DecisionMaker;
+  private readonly events: EventQueue;
   private readonly schedulerName: string;
   private readonly maxInFlight: number;
   private inFlight = 0;
@@ -52,6 +54,7 @@ export class SchedulerLoop {
 
   constructor(private readonly d: SchedulerLoopDeps) {
     this.decider = new DecisionMaker(d.profile, d.random);
+    this.events = new EventQueue(d.recorder);
     this.schedulerName = d.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.maxInFlight = d.maxInFlight ?? 256;
   }
@@ -127,6 +130,7 @@ export class SchedulerLoop {
   stop(): void {
     this.stopped = true;
     this.queue.close();
+    this.events.close();
     if (this.expiry) clearInterval(this.expiry);
     this.slotWaiter?.();
   }
@@ -166,7 +170,7 @@ export class SchedulerLoop {
       this.bound++;
       // confirmed by the watch soon; dropped if it never is
       if (this.cache.isAssumed(key)) this.cache.assume(podInfo(pod), node, Date.now(), ASSUME_TTL_MS);
-      void this.d.recorder.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
+      this.events.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
     } catch (e) {
       this.cache.forget(key);
       if (isNotFound(e)) return;
@@ -177,14 +181,14 @@ export class SchedulerLoop {
       }
       this.d.log.warn({ pod: key, node, err: (e as Error).message }, 'binding failed; retrying');
       this.queue.addBackoff(key);
-      void this.d.recorder.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'FailedScheduling', `Binding rejected: ${(e as Error).message}`);
+      this.events.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'FailedScheduling', `Binding rejected: ${(e as Error).message}`);
     }
   }
 
   private async reportUnschedulable(pod: PodObj, message: string): Promise<void> {
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
-    void this.d.recorder.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'FailedScheduling', message);
+    this.events.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Warning', 'FailedScheduling', message);
     const conds = pod.status?.conditions ?? [];
     const cur = conds.find((c) => c.type === 'PodScheduled');
     if (cur?.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message) return;
