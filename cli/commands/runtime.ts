@@ -1,6 +1,6 @@
 // `skiff runtime`: the CRI service on a unix socket.
 //   skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir D] [--cni-bin-dir D] [--pod-cidr CIDR]
-//                 [--image-root DIR] [--log-level LEVEL]
+//                 [--bridge NAME] [--image-root DIR] [--executor-root DIR] [--log-level LEVEL]
 import { pino } from 'pino';
 import { FlagError, parseFlags, str } from '../flags.js';
 import { parseCidr } from '../../runtime/network/cni-config.js';
@@ -17,7 +17,7 @@ export const RUNTIME_DEFAULTS = {
 export async function run(argv: string[]): Promise<number> {
   let flags;
   try {
-    flags = parseFlags(argv, { values: ['root', 'socket', 'cni-conf-dir', 'cni-bin-dir', 'pod-cidr', 'image-root', 'log-level', 'executor-root'], booleans: ['help'], aliases: { h: 'help' } });
+    flags = parseFlags(argv, { values: ['root', 'socket', 'cni-conf-dir', 'cni-bin-dir', 'pod-cidr', 'bridge', 'image-root', 'log-level', 'executor-root'], booleans: ['help'], aliases: { h: 'help' } });
   } catch (err) {
     if (err instanceof FlagError) {
       process.stderr.write(`skiff runtime: ${err.message}\n`);
@@ -27,7 +27,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (flags.flags.help) {
     process.stdout.write(
-      'usage: skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR]] [--pod-cidr CIDR] [--image-root DIR] [--log-level LEVEL]\n',
+      'usage: skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR]] [--pod-cidr CIDR]\n' +
+        '                     [--bridge NAME] [--image-root DIR] [--executor-root DIR] [--log-level LEVEL]\n' +
+        '  the default conflist (written when the conf dir has none) uses --bridge (default skiff0) and --pod-cidr\n',
     );
     return 0;
   }
@@ -38,6 +40,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`skiff runtime: ${(err as Error).message}\n`);
     return 2;
   }
+  const bridge = str(flags, 'bridge');
+  if (bridge !== undefined && !/^[A-Za-z0-9_.-]{1,15}$/.test(bridge)) {
+    process.stderr.write(`skiff runtime: --bridge: ${JSON.stringify(bridge)} is not an interface name (1-15 of A-Z a-z 0-9 _ . -)\n`);
+    return 2;
+  }
   const root = str(flags, 'root', RUNTIME_DEFAULTS.root);
   const log = pino({ name: 'skiff-runtime', level: str(flags, 'log-level', 'info') });
   const svc = await startRuntimeService({
@@ -46,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
     cniConfDir: str(flags, 'cni-conf-dir', RUNTIME_DEFAULTS.cniConfDir),
     cniBinDirs: str(flags, 'cni-bin-dir', RUNTIME_DEFAULTS.cniBinDir).split(':'),
     podCidr,
+    bridge,
     imageRoot: str(flags, 'image-root'),
     executorRoot: str(flags, 'executor-root'),
     log,

@@ -18,7 +18,7 @@ describe('skiff runtime (CLI)', () => {
 
   it('serves Version and Status, writes the default conflist, and exits 0 on SIGTERM', async () => {
     const socket = join(dir, 'run', 'runtime.sock');
-    const child = spawn(process.execPath, [cli, 'runtime', '--root', join(dir, 'root'), '--socket', socket, '--cni-conf-dir', join(dir, 'net.d'), '--pod-cidr', '10.231.7.0/24', '--log-level', 'warn'], {
+    const child = spawn(process.execPath, [cli, 'runtime', '--root', join(dir, 'root'), '--socket', socket, '--cni-conf-dir', join(dir, 'net.d'), '--pod-cidr', '10.231.7.0/24', '--bridge', 'skiffclitest0', '--log-level', 'warn'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -37,7 +37,7 @@ describe('skiff runtime (CLI)', () => {
         client.close();
       }
       const conf = JSON.parse(readFileSync(join(dir, 'net.d', '10-skiff.conflist'), 'utf8'));
-      expect(conf.plugins[0]).toMatchObject({ type: 'bridge', bridge: 'skiff0', ipam: { ranges: [[{ subnet: '10.231.7.0/24' }]], dataDir: join(dir, 'root', 'cni', 'networks') } });
+      expect(conf.plugins[0]).toMatchObject({ type: 'bridge', bridge: 'skiffclitest0', ipam: { ranges: [[{ subnet: '10.231.7.0/24' }]], dataDir: join(dir, 'root', 'cni', 'networks') } });
     } finally {
       child.kill('SIGTERM');
     }
@@ -52,5 +52,8 @@ describe('skiff runtime (CLI)', () => {
     const cidr = spawnSync(process.execPath, [cli, 'runtime', '--pod-cidr', '10.1.2.3'], { encoding: 'utf8' });
     expect(cidr.status).toBe(2);
     expect(cidr.stderr).toContain('--pod-cidr: "10.1.2.3"');
+    const bridge = spawnSync(process.execPath, [cli, 'runtime', '--bridge', 'much-too-long-bridge-name'], { encoding: 'utf8' });
+    expect(bridge.status).toBe(2);
+    expect(bridge.stderr).toContain('--bridge: "much-too-long-bridge-name"');
   });
 });
