@@ -157,11 +157,14 @@ async function unpackLayerBlob(
   shared.blobFlights.set(desc.digest, flight);
   const ingest = shared.content.newIngestFile();
   try {
-    const res = await ctx.client.fetchBlob(ctx.ep, ctx.repoPath, desc);
-    const result = await unpackLayerPooled(progressTap(res, desc, what, onProgress), dir, ingest.path);
-    const blob = result.blob as BlobInfo;
-    if (blob.digest !== desc.digest) throw new DigestMismatchError(what, desc.digest, blob.digest);
-    if (blob.size !== desc.size) throw new SizeMismatchError(what, desc.size, blob.size);
+    // requested only once an unpacker is free to read it, so a queued layer never idles a socket
+    const blob = async function* (): AsyncGenerator<Buffer> {
+      yield* await ctx.client.fetchBlob(ctx.ep, ctx.repoPath, desc);
+    };
+    const result = await unpackLayerPooled(progressTap(blob(), desc, what, onProgress), dir, ingest.path);
+    const stored = result.blob as BlobInfo;
+    if (stored.digest !== desc.digest) throw new DigestMismatchError(what, desc.digest, stored.digest);
+    if (stored.size !== desc.size) throw new SizeMismatchError(what, desc.size, stored.size);
     await ingest.commit(desc.digest);
     download.stored = true;
     shared.blobFlights.delete(desc.digest);
