@@ -58,6 +58,8 @@ export class CniNetwork implements PodNetwork {
   async ready(): Promise<{ ok: boolean; message: string }> {
     try {
       const conf = await this.load();
+      const missing = this.opts.exec.missing(conf.plugins.map((p) => p.type));
+      if (missing.length > 0) return { ok: false, message: `network ${conf.name}: CNI plugin binaries not found: ${missing.join(', ')}` };
       return { ok: true, message: `network ${conf.name} with ${conf.plugins.map((p) => p.type).join(', ')}` };
     } catch (err) {
       return { ok: false, message: (err as Error).message };

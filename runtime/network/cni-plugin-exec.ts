@@ -18,6 +18,8 @@ export interface CniPluginCall {
 export interface CniPluginExec {
   /** resolves with the parsed stdout JSON (undefined when the plugin printed nothing) */
   run(call: CniPluginCall): Promise<unknown>;
+  /** the plugin types that cannot be run (no executable in the bin dirs) */
+  missing(types: string[]): string[];
 }
 
 export class BinaryPluginExec implements CniPluginExec {
@@ -38,6 +40,17 @@ export class BinaryPluginExec implements CniPluginExec {
       }
     }
     throw new CniError(plugin, 'ADD', undefined, `plugin binary not found in ${this.binDirs.join(':')}`);
+  }
+
+  missing(types: string[]): string[] {
+    return types.filter((t) => {
+      try {
+        this.find(t);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   }
 
   run(call: CniPluginCall): Promise<unknown> {

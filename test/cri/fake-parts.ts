@@ -183,7 +183,11 @@ export class FakePlugins implements CniPluginExec {
   readonly calls: CniPluginCall[] = [];
   readonly leases = new Map<string, string>();
   failAddOf: string | undefined;
+  absent: string[] = [];
   private n = 2;
+  missing(types: string[]): string[] {
+    return types.filter((t) => this.absent.includes(t));
+  }
   async run(call: CniPluginCall): Promise<unknown> {
     this.calls.push(call);
     if (call.command === 'ADD' && call.plugin === this.failAddOf) throw new CniError(call.plugin, 'ADD', 7, 'scripted failure');

@@ -76,6 +76,9 @@ describe('CRI runtime service (fakes)', () => {
     const conf = JSON.parse(readFileSync(join(dir, 'net.d', '10-skiff.conflist'), 'utf8'));
     expect(conf.plugins.map((p: { type: string }) => p.type)).toEqual(['bridge', 'portmap', 'loopback']);
     expect(conf.plugins[0].ipam.ranges[0][0].subnet).toBe('10.250.0.0/24');
+    fakes.plugins.absent = ['portmap'];
+    const down = (await client.status({})).status?.conditions.find((c) => c.type === 'NetworkReady');
+    expect(down).toMatchObject({ status: false, reason: 'NetworkPluginNotReady', message: 'network skiff: CNI plugin binaries not found: portmap' });
   });
 
   it('runs a sandbox: pause with net/ipc/uts, pinned netns, CNI chain, IP in status', async () => {
