@@ -22,6 +22,11 @@ export function formatError(e: unknown, context?: string): string {
     const msg = context ? `${context}: ${e.message}` : e.message;
     return `Error from server (${e.reason}): ${msg}`;
   }
+  const sys = e as { code?: unknown; address?: unknown; port?: unknown };
+  if (sys && sys.code === 'ECONNREFUSED' && typeof sys.address === 'string') {
+    const host = sys.address.includes(':') ? `[${sys.address}]` : sys.address;
+    return `The connection to the server ${host}:${String(sys.port)} was refused - did you specify the right host or port?`;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   return `error: ${context ? `${context}: ` : ''}${msg}`;
 }

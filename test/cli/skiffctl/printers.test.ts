@@ -79,4 +79,8 @@ describe('error format', () => {
   it('prints local errors with error:', () => {
     expect(formatError(new Error('boom'))).toBe('error: boom');
   });
+  it('words a refused connection as kubectl', () => {
+    const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 6443 });
+    expect(formatError(e)).toBe('The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?');
+  });
 });
