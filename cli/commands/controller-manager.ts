@@ -52,9 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const log = pino({ name: 'controller-manager', level: str(flags, 'log-level', 'info') });
-    const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
-    const handle = startControllerManager({
-      client: { ...cfg, userAgent: 'skiff-controller-manager' },
+    const opts = {
       leaderElect: boolDefaultTrue(flags, 'leader-elect'),
       nodeMonitorGracePeriodMs: duration(flags, 'node-monitor-grace-period'),
       nodeMonitorPeriodMs: duration(flags, 'node-monitor-period'),
@@ -66,7 +64,9 @@ export async function run(argv: string[]): Promise<number> {
       renewDeadlineMs: duration(flags, 'leader-elect-renew-deadline'),
       retryPeriodMs: duration(flags, 'leader-elect-retry-period'),
       log,
-    });
+    };
+    const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
+    const handle = startControllerManager({ ...opts, client: { ...cfg, userAgent: 'skiff-controller-manager' } });
     await new Promise<void>((resolve) => {
       const done = (): void => resolve();
       process.once('SIGTERM', done);

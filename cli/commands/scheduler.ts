@@ -32,16 +32,16 @@ export async function run(argv: string[]): Promise<number> {
     const pct = str(flags, 'percentage-of-nodes-to-score', '0');
     if (!/^\d+$/.test(pct) || Number(pct) > 100) throw new FlagError(`--percentage-of-nodes-to-score: want 0..100, got "${pct}"`);
     const log = pino({ name: 'scheduler', level: str(flags, 'log-level', 'info') });
-    const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
-    const handle = startScheduler({
-      client: { ...cfg, userAgent: 'skiff-scheduler' },
+    const opts = {
       leaderElect: flags.flags['leader-elect'] !== false,
       percentageOfNodesToScore: Number(pct),
       leaseDurationMs: duration(flags, 'leader-elect-lease-duration'),
       renewDeadlineMs: duration(flags, 'leader-elect-renew-deadline'),
       retryPeriodMs: duration(flags, 'leader-elect-retry-period'),
       log,
-    });
+    };
+    const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
+    const handle = startScheduler({ ...opts, client: { ...cfg, userAgent: 'skiff-scheduler' } });
     await new Promise<void>((resolve) => {
       const done = (): void => resolve();
       process.once('SIGTERM', done);
