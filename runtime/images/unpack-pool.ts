@@ -80,22 +80,28 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
   let drained: (() => void) | undefined;
   let settle!: (m: FromWorker & { type: 'done' | 'error' }) => void;
   const finished = new Promise<FromWorker & { type: 'done' | 'error' }>((r) => (settle = r));
+  const wakeSender = (): void => {
+    const d = drained;
+    drained = undefined;
+    d?.();
+  };
   const onMessage = (m: FromWorker): void => {
     if (m.type === 'ack') {
       inFlight -= m.bytes;
-      if (inFlight <= MAX_IN_FLIGHT / 2 && drained) {
-        const d = drained;
-        drained = undefined;
-        d();
-      }
+      if (inFlight <= MAX_IN_FLIGHT / 2) wakeSender();
     } else {
       settle(m);
-      drained?.();
+      wakeSender();
     }
   };
-  const onError = (e: Error): void => settle({ type: 'error', name: 'Error', message: `unpack worker failed: ${e.message}` });
+  const onError = (e: Error): void => {
+    settle({ type: 'error', name: 'Error', message: `unpack worker failed: ${e.message}` });
+    wakeSender();
+  };
+  const onExit = (code: number): void => onError(new Error(`exited with code ${code}`));
   worker.on('message', onMessage);
   worker.on('error', onError);
+  worker.on('exit', onExit);
   let healthy = true;
   try {
     send({ type: 'start', dest, blobFile });
@@ -151,6 +157,7 @@ export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: str
   } finally {
     worker.off('message', onMessage);
     worker.off('error', onError);
+    worker.off('exit', onExit);
     release(worker, healthy);
   }
 }
