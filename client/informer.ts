@@ -35,9 +35,13 @@ class ListWatchInformer<T extends KubeObject> implements Informer<T> {
   }
 
   start(): Promise<void> {
-    this.started ??= new Promise<void>((resolve, reject) => {
-      void this.run(resolve, reject);
-    });
+    if (!this.started) {
+      this.started = new Promise<void>((resolve, reject) => {
+        void this.run(resolve, reject);
+      });
+      // stop() before the first list rejects start(); a caller that did not await it must not crash
+      this.started.catch(() => undefined);
+    }
     return this.started;
   }
 
