@@ -28,8 +28,9 @@ export class BinaryPluginExec implements CniPluginExec {
     private readonly timeoutMs = 60_000,
   ) {}
 
-  private find(plugin: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(plugin)) throw new CniError(plugin, 'ADD', undefined, `plugin type ${JSON.stringify(plugin)} is not a plain name`);
+  /** the plugin's executable, or undefined */
+  private find(plugin: string): string | undefined {
+    if (!/^[A-Za-z0-9._-]+$/.test(plugin)) return undefined;
     for (const dir of this.binDirs) {
       const p = join(dir, plugin);
       try {
@@ -39,27 +40,16 @@ export class BinaryPluginExec implements CniPluginExec {
         // try the next dir
       }
     }
-    throw new CniError(plugin, 'ADD', undefined, `plugin binary not found in ${this.binDirs.join(':')}`);
+    return undefined;
   }
 
   missing(types: string[]): string[] {
-    return types.filter((t) => {
-      try {
-        this.find(t);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    return types.filter((t) => this.find(t) === undefined);
   }
 
   run(call: CniPluginCall): Promise<unknown> {
-    let bin: string;
-    try {
-      bin = this.find(call.plugin);
-    } catch (err) {
-      return Promise.reject(new CniError(call.plugin, call.command, undefined, (err as CniError).message.replace(/^CNI \w+ [^:]+: /, '')));
-    }
+    const bin = this.find(call.plugin);
+    if (!bin) return Promise.reject(new CniError(call.plugin, call.command, undefined, `plugin binary not found in ${this.binDirs.join(':')}`));
     return new Promise((resolve, reject) => {
       const child = spawn(bin, [], {
         env: {
