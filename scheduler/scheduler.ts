@@ -34,6 +34,18 @@ export interface SchedulerLoopDeps {
   random?: () => number;
 }
 
+/** a node change that could make a parked pod fit (not every heartbeat) */
+export function mayFitMorePods(o: Node, n: Node): boolean {
+  const ready = (x: Node) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return (
+    JSON.stringify(o.status?.allocatable) !== JSON.stringify(n.status?.allocatable) ||
+    JSON.stringify(o.metadata.labels) !== JSON.stringify(n.metadata.labels) ||
+    JSON.stringify(o.spec?.taints) !== JSON.stringify(n.spec?.taints) ||
+    o.spec?.unschedulable !== n.spec?.unschedulable ||
+    ready(o) !== ready(n)
+  );
+}
+
 function isTerminal(p: Pod): boolean {
   return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 }
@@ -69,9 +81,9 @@ export class SchedulerLoop {
         this.cache.upsertNode(n);
         this.queue.moveAllToActive();
       },
-      update: (_o, n) => {
+      update: (o, n) => {
         this.cache.upsertNode(n);
-        this.queue.moveAllToActive();
+        if (mayFitMorePods(o, n)) this.queue.moveAllToActive();
       },
       delete: (n) => this.cache.removeNode(n.metadata.name ?? ''),
     });

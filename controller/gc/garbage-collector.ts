@@ -15,6 +15,8 @@ import { OwnerGraph } from './owner-graph.js';
 export const GC_RESOURCES = ['deployments', 'replicasets', 'pods'] as const;
 
 const WORKERS = 5;
+/** how many confirmed-absent owner uids to remember (oldest forgotten first; a GET re-checks) */
+const MAX_ABSENT = 50_000;
 
 export class GarbageCollector implements Controller {
   readonly name = 'garbage-collector';
@@ -53,10 +55,19 @@ export class GarbageCollector implements Controller {
     const uid = o.metadata.uid;
     if (!uid) return;
     this.graph.remove(o);
-    this.absent.add(uid);
-    for (const d of this.graph.dependents(uid)) this.queue.add(d.obj.metadata.uid ?? '');
+    const dependents = this.graph.dependents(uid);
+    if (dependents.length > 0) this.markAbsent(uid);
+    for (const d of dependents) this.queue.add(d.obj.metadata.uid ?? '');
     // owners waiting for this dependent in the foreground
     for (const r of o.metadata.ownerReferences ?? []) this.queue.add(r.uid);
+  }
+
+  private markAbsent(uid: string): void {
+    this.absent.add(uid);
+    if (this.absent.size > MAX_ABSENT) {
+      const oldest = this.absent.values().next().value;
+      if (oldest !== undefined) this.absent.delete(oldest);
+    }
   }
 
   private ownerState(obj: KubeObject, ref: OwnerReference): OwnerState {
@@ -75,15 +86,15 @@ export class GarbageCollector implements Controller {
     for (const r of refs) {
       const info = findByKind(r.apiVersion, r.kind);
       if (!info) {
-        this.absent.add(r.uid);
+        this.markAbsent(r.uid);
         continue;
       }
       try {
         const owner = await this.client(info.resource).get(info.namespaced ? obj.metadata.namespace : undefined, r.name);
-        if (owner.metadata.uid !== r.uid) this.absent.add(r.uid);
+        if (owner.metadata.uid !== r.uid) this.markAbsent(r.uid);
         else this.graph.upsert(info.resource, owner);
       } catch (e) {
-        if (isNotFound(e)) this.absent.add(r.uid);
+        if (isNotFound(e)) this.markAbsent(r.uid);
         else throw e;
       }
     }

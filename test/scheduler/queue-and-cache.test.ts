@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SchedulingQueue } from '../../scheduler/scheduling-queue.js';
 import { NodeCache } from '../../scheduler/node-cache.js';
+import { mayFitMorePods } from '../../scheduler/scheduler.js';
 import { makeNode, pod } from './builders.js';
 
 describe('SchedulingQueue', () => {
@@ -105,5 +106,24 @@ describe('NodeCache', () => {
     c.addBoundPod(a, 'n');
     c.forget(a.key);
     expect(c.get('n')!.podCount).toBe(1);
+  });
+});
+
+describe('mayFitMorePods', () => {
+  const base = makeNode('n', { labels: { a: '1' } });
+  const heartbeat = structuredClone(base);
+  heartbeat.status!.conditions![0].lastHeartbeatTime = '2026-01-01T00:00:00Z';
+  const relabelled = structuredClone(base);
+  relabelled.metadata.labels = { a: '2' };
+  const cordoned = structuredClone(base);
+  cordoned.spec!.unschedulable = true;
+  const notReady = makeNode('n', { labels: { a: '1' }, ready: false });
+  it.each([
+    ['a heartbeat', heartbeat, false],
+    ['new labels', relabelled, true],
+    ['cordoned', cordoned, true],
+    ['readiness', notReady, true],
+  ] as const)('%s → %s', (_what, n, want) => {
+    expect(mayFitMorePods(base, n)).toBe(want);
   });
 });
