@@ -27,25 +27,32 @@ const idle: Worker[] = [];
 let started = 0;
 const waiting: Array<(w: Worker) => void> = [];
 
+function spawn(): Worker {
+  started++;
+  const w = new Worker(WORKER_URL);
+  w.unref();
+  w.once('exit', () => {
+    started--;
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+    const next = waiting.shift();
+    if (next) next(spawn());
+  });
+  return w;
+}
+
 /** an idle worker, a new one while under MAX_WORKERS, or the next one released */
 function acquire(): Promise<Worker> {
   const w = idle.pop();
   if (w) return Promise.resolve(w);
-  if (started < MAX_WORKERS) {
-    started++;
-    const fresh = new Worker(WORKER_URL);
-    fresh.unref();
-    return Promise.resolve(fresh);
-  }
+  if (started < MAX_WORKERS) return Promise.resolve(spawn());
   return new Promise((resolve) => waiting.push(resolve));
 }
 
+/** hands the worker to the next waiter or parks it; a broken one is ended (and replaced on exit) */
 function release(w: Worker, healthy: boolean): void {
   if (!healthy) {
-    started--;
     void w.terminate();
-    const next = waiting.shift();
-    if (next) void acquire().then(next);
     return;
   }
   const next = waiting.shift();
@@ -60,12 +67,7 @@ export function workersAvailable(): boolean {
 /** starts idle workers ahead of need (e.g. while a pull still fetches its manifest and config) */
 export function prewarmUnpackers(count: number): void {
   if (!workersAvailable()) return;
-  while (started < Math.min(count, MAX_WORKERS)) {
-    started++;
-    const w = new Worker(WORKER_URL);
-    w.unref();
-    idle.push(w);
-  }
+  while (started < Math.min(count, MAX_WORKERS)) idle.push(spawn());
 }
 
 /**
