@@ -26,6 +26,8 @@ export interface ExecutorConfig {
   cgroupDriver?: CgroupDriver;
 }
 
+const hostHasKcore = existsSync('/proc/kcore');
+
 export function createExecutor(config: ExecutorConfig): NativeExecutor {
   return new NativeExecutor(config);
 }
@@ -92,6 +94,7 @@ export class NativeExecutor implements Executor {
         logPath: opts.logPath,
         stdio,
         cgroupMount: this.cgroups.mountSource(v.cgroupPath),
+        hostHasKcore,
       });
       writeFileSync(this.store.planFile(id), plan, { mode: 0o600 });
       const stored: StoredContainer = {

@@ -26,6 +26,8 @@ export interface InitPlanContext {
   logPath?: string;
   stdio: 'inherit' | 'null' | 'log';
   cgroupMount: CgroupMountSource;
+  /** runc links /dev/core to /proc/kcore only when the host kernel has one */
+  hostHasKcore?: boolean;
 }
 
 const devices: [string, number, number][] = [
@@ -42,7 +44,6 @@ const devLinks: [string, string][] = [
   ['/proc/self/fd/0', '/dev/stdin'],
   ['/proc/self/fd/1', '/dev/stdout'],
   ['/proc/self/fd/2', '/dev/stderr'],
-  ['/proc/kcore', '/dev/core'],
 ];
 
 type Mount = NonNullable<OciSpec['mounts']>[number];
@@ -116,6 +117,7 @@ export function buildInitPlan(v: ValidatedSpec, ctx: InitPlanContext): string {
   if (mounts.some((m) => m.destination === '/dev')) {
     for (const [path, major, minor] of devices) lines.push(planLine('mknod', path, 'c', major, minor, '666'));
     for (const [target, path] of devLinks) lines.push(planLine('symlink', target, path));
+    if (ctx.hostHasKcore) lines.push(planLine('symlink', '/proc/kcore', '/dev/core'));
     if (mounts.some((m) => m.destination === '/dev/pts')) lines.push(planLine('symlink', 'pts/ptmx', '/dev/ptmx'));
   }
   for (const [k, val] of Object.entries(spec.linux?.sysctl ?? {})) lines.push(planLine('sysctl', `/proc/sys/${k.replace(/\./g, '/')}`, val));

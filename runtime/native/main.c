@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +75,8 @@ static int usage(void) {
 int main(int argc, char **argv) {
   if (argc < 2) return usage();
   ensure_sealed_exe(argv);
+  /* hold nothing the caller leaked: only stdio and the report channel (fd 3) stay */
+  syscall(SYS_close_range, strcmp(argv[1], "pause") == 0 ? 3U : 4U, ~0U, 0);
   if (strcmp(argv[1], "monitor") == 0) return monitor_main(argc, argv);
   if (strcmp(argv[1], "exec") == 0) return exec_main(argc, argv);
   if (strcmp(argv[1], "pause") == 0) return pause_main(argc, argv);
