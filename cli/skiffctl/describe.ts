@@ -14,13 +14,16 @@ import { describePod } from './describe-pod.js';
 import { describeDeployment, describeReplicaSet } from './describe-workloads.js';
 import { formatError } from './error-format.js';
 import { parseResourceArgs } from './resource-args.js';
+import { objectNamespace, selectionsFromManifests } from './get-options.js';
+import { readManifests } from './manifest-reader.js';
 import { selectorString } from './selector-text.js';
 import { listAll } from './table-fetch.js';
 
 export const flags: FlagSpec = {
   values: ['selector'],
-  booleans: ['show-events'],
-  aliases: { l: 'selector' },
+  booleans: ['show-events', 'recursive'],
+  aliases: { l: 'selector', f: 'filename', R: 'recursive' },
+  repeated: ['filename'],
 };
 
 const podsInfo = findByResource('', 'pods')!;
@@ -59,7 +62,10 @@ async function describeOne(ctx: CommandContext, info: ResourceInfo, obj: KubeObj
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const sels = parseResourceArgs(ctx.positionals);
+  const files = ctx.list('filename');
+  const sels = files.length
+    ? selectionsFromManifests(ctx, await readManifests(files, ctx.bool('recursive'), ctx.io.stdin))
+    : parseResourceArgs(ctx.positionals);
   const texts: string[] = [];
   let rc = 0;
   for (const sel of sels) {
@@ -70,7 +76,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     } else {
       for (const name of sel.names) {
         try {
-          objects.push(await ctx.client.resource(sel.info).get(ns ?? (sel.info.namespaced ? ctx.namespace : undefined), name));
+          objects.push(await ctx.client.resource(sel.info).get(objectNamespace(ctx, sel), name));
         } catch (e) {
           ctx.err(`${formatError(e)}\n`);
           rc = 1;

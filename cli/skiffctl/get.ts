@@ -6,7 +6,8 @@ import { isNotFound } from '../../client/api-error.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
 import { formatError } from './error-format.js';
-import { getQuery, listNamespace, objectNamespace, tableOptions } from './get-options.js';
+import { getQuery, listNamespace, objectNamespace, selectionsFromManifests, tableOptions } from './get-options.js';
+import { readManifests } from './manifest-reader.js';
 import { watchObjects, watchTable } from './get-watch.js';
 import { parseOutputFormat, printObjects, type OutputFormat } from './object-printer.js';
 import { kindRef, parseResourceArgs, type ResourceSelection } from './resource-args.js';
@@ -16,9 +17,9 @@ import { alignColumns, TABLE_TABWRITER } from './tab-writer.js';
 
 export const flags: FlagSpec = {
   values: ['output', 'selector', 'field-selector'],
-  booleans: ['watch', 'watch-only', 'show-labels', 'no-headers', 'ignore-not-found', 'show-managed-fields'],
-  aliases: { o: 'output', l: 'selector', w: 'watch', L: 'label-columns' },
-  repeated: ['label-columns'],
+  booleans: ['watch', 'watch-only', 'show-labels', 'no-headers', 'ignore-not-found', 'show-managed-fields', 'recursive'],
+  aliases: { o: 'output', l: 'selector', w: 'watch', L: 'label-columns', f: 'filename', R: 'recursive' },
+  repeated: ['label-columns', 'filename'],
 };
 
 function noResourcesMessage(ctx: CommandContext, sels: ResourceSelection[]): string {
@@ -45,7 +46,7 @@ async function getTables(ctx: CommandContext, sels: ResourceSelection[], wide: b
     let merged: Table | undefined;
     for (const name of sel.names) {
       try {
-        const t = await fetchTable(ctx.client, sel.info, objectNamespace(ctx, sel.info), name);
+        const t = await fetchTable(ctx.client, sel.info, objectNamespace(ctx, sel), name);
         if (merged) merged.rows.push(...t.rows);
         else merged = t;
       } catch (e) {
@@ -87,7 +88,7 @@ async function getObjects(ctx: CommandContext, sels: ResourceSelection[], format
     }
     for (const name of sel.names) {
       try {
-        const obj = await ctx.client.resource(sel.info).get(objectNamespace(ctx, sel.info), name);
+        const obj = await ctx.client.resource(sel.info).get(objectNamespace(ctx, sel), name);
         lastRv = obj.metadata.resourceVersion ?? lastRv;
         objects.push({ info: sel.info, obj });
       } catch (e) {
@@ -105,7 +106,10 @@ async function getObjects(ctx: CommandContext, sels: ResourceSelection[], format
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const sels = parseResourceArgs(ctx.positionals);
+  const files = ctx.list('filename');
+  const sels = files.length
+    ? selectionsFromManifests(ctx, await readManifests(files, ctx.bool('recursive'), ctx.io.stdin))
+    : parseResourceArgs(ctx.positionals);
   const format = parseOutputFormat(ctx.str('output'));
   const watching = ctx.bool('watch') || ctx.bool('watch-only');
   if (watching && sels.length !== 1) throw new Error('you may only specify a single resource type');

@@ -6,6 +6,8 @@ export interface ResourceSelection {
   info: ResourceInfo;
   /** empty: every object of the type */
   names: string[];
+  /** where the named objects live when not the command's namespace (objects from -f manifests) */
+  namespace?: string;
 }
 
 export class ResourceArgError extends Error {}

@@ -1,8 +1,13 @@
 // skiffctl get/describe print what kubectl 1.32 prints against the same apiserver.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskAges, normalizeTable, startHarness, type SkiffctlHarness } from './skiffctl-harness.js';
 
 let h: SkiffctlHarness;
+let dir: string;
+let manifestFile: string;
 
 const manifests = `apiVersion: v1
 kind: Pod
@@ -51,6 +56,9 @@ spec:
 
 beforeAll(async () => {
   h = await startHarness();
+  dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-skiffctl-get-'));
+  manifestFile = join(dir, 'manifests.yaml');
+  writeFileSync(manifestFile, manifests);
   const r = await h.skiffctl(['apply', '-f', '-'], manifests);
   expect(r.code).toBe(0);
   const uid = JSON.parse((await h.skiffctl(['get', 'deploy', 'web', '-o', 'json'])).stdout).metadata.uid;
@@ -74,6 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
   await h?.stop();
 });
 
@@ -134,6 +143,12 @@ describe('get', () => {
       await same(args);
     });
   }
+
+  it('get -f and describe -f read the objects named in manifests', async () => {
+    await same(['get', '-f', manifestFile], normalizeTable);
+    await same(['get', '-f', manifestFile, '-o', 'name']);
+    await same(['describe', '-f', manifestFile], maskAges);
+  });
 
   it('a missing object: NotFound, exit 1', async () => {
     await same(['get', 'pod', 'nope']);
