@@ -1,7 +1,7 @@
 // The node half of a cluster, shared by `skiff up` and `skiff agent`: seed the busybox image, start
 // the runtime and the kubelet under the supervisor; and on the way out stop the kubelet, remove every
 // pod through the CRI, stop the runtime and remove the node's network pieces.
-import { join } from 'node:path';
+import { imageStoreRoot } from '../../runtime/images/local-image-store.js';
 import type { ClusterLayout } from './layout.js';
 import { ensureBusyboxImage } from './busybox-seed.js';
 import { kubeletComponent, runtimeComponent, type NodeSettings } from './components.js';
@@ -9,7 +9,7 @@ import { removeAllPods, removeNodeNetwork } from './node-teardown.js';
 import type { Supervisor } from './supervisor.js';
 
 export async function startNode(sup: Supervisor, layout: ClusterLayout, node: NodeSettings, log: (m: string) => void): Promise<void> {
-  if (await ensureBusyboxImage(join(layout.runtimeRoot, 'images'))) log('imported busybox (docker.io/library/busybox:latest) into the node image store');
+  if (await ensureBusyboxImage(imageStoreRoot(layout.runtimeRoot))) log('imported busybox (docker.io/library/busybox:latest) into the node image store');
   await sup.start(runtimeComponent(layout));
   await sup.start(kubeletComponent(layout, node));
 }
