@@ -8,7 +8,7 @@ import type { ContainerConfig, LinuxContainerResources, PodSandboxConfig } from 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOSTNAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
 
-function checkResources(field: string, r: LinuxContainerResources | null | undefined): void {
+export function checkResources(field: string, r: LinuxContainerResources | null | undefined): void {
   if (!r) return;
   for (const k of ['cpu_period', 'cpu_quota', 'cpu_shares', 'memory_limit_in_bytes', 'memory_swap_limit_in_bytes'] as const) {
     if (r[k] < 0) throw invalidArgument(`${field}.${k}`, `must not be negative, got ${r[k]}`);

@@ -8,13 +8,12 @@ import type { PodCgroups } from '../sandbox/pod-cgroups.js';
 import type { SandboxManager } from '../sandbox/sandbox-manager.js';
 import type { SandboxRecord } from '../sandbox/sandbox-record.js';
 import type { ContainerRecord } from '../container/container-record.js';
-import { status as grpcStatus } from '@grpc/grpc-js';
-import { CriError, invalidArgument, notFound, unimplemented } from './cri-error.js';
+import { invalidArgument, notFound, unimplemented } from './cri-error.js';
 import { parseNetDev, toContainer, toContainerStats, toContainerStatus, toPodSandbox, toPodSandboxStats, toPodSandboxStatus } from './cri-converters.js';
 import type * as cri from './cri-types.js';
 import { CpuRateTracker } from './cpu-rate.js';
 import { idMatches, labelsMatch } from './list-filters.js';
-import { validateContainerConfig, validateSandboxConfig } from './request-validation.js';
+import { checkResources, validateContainerConfig, validateSandboxConfig } from './request-validation.js';
 
 type Res<T> = Promise<cri.DeepPartial<T>>;
 
@@ -175,17 +174,7 @@ export class RuntimeServiceHandlers {
   async UpdateContainerResources(req: cri.UpdateContainerResourcesRequest): Res<object> {
     if (!req.container_id) throw invalidArgument('container_id', 'required');
     if (!req.linux) throw invalidArgument('linux', 'required');
-    const probe: cri.ContainerConfig = {
-      metadata: { name: 'x', attempt: 0 },
-      image: { image: 'x', annotations: {}, user_specified_image: '', runtime_handler: '', image_ref: '' },
-      command: [], args: [], working_dir: '', envs: [], mounts: [], devices: [], labels: {}, annotations: {}, log_path: '',
-      stdin: false, stdin_once: false, tty: false, linux: { resources: req.linux, security_context: null }, stop_signal: 'RUNTIME_DEFAULT',
-    };
-    try {
-      validateContainerConfig(probe);
-    } catch (err) {
-      throw new CriError(grpcStatus.INVALID_ARGUMENT, (err as Error).message.replace(/^config\.linux\.resources\./, 'linux.'));
-    }
+    checkResources('linux', req.linux);
     await this.d.containers.updateResources(req.container_id, req.linux);
     return {};
   }
