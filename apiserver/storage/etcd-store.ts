@@ -191,7 +191,8 @@ export class EtcdStore implements ObjectStore {
         compare: [],
         success: [
           { request_range: { key, range_end, count_only: true } },
-          { request_range: { key, range_end, count_only: true, min_mod_revision: afterRevision + 1 } },
+          // (etcd's count ignores min_mod_revision, so ask for one matching key instead)
+          { request_range: { key, range_end, keys_only: true, limit: 1, min_mod_revision: afterRevision + 1 } },
         ],
         failure: [],
       });
@@ -201,7 +202,7 @@ export class EtcdStore implements ObjectStore {
     return {
       revision: Number(res.header.revision),
       count: Number(res.responses[0]!.response_range.count),
-      modifiedAfter: Number(res.responses[1]!.response_range.count),
+      modifiedAfter: res.responses[1]!.response_range.kvs.length,
     };
   }
 

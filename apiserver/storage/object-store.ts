@@ -75,9 +75,9 @@ export interface ObjectStore {
   /** count of keys under a prefix */
   count(prefix: string): Promise<number>;
   /**
-   * At one revision: how many keys are under prefix, and how many of them were modified after
-   * `afterRevision` (a cache that has seen every event up to afterRevision and holds `count` keys is
-   * current when none were).
+   * At one revision: how many keys are under prefix, and whether any of them was modified after
+   * `afterRevision` (modifiedAfter 0 or 1; a cache that has seen every event up to afterRevision and
+   * holds `count` keys is current when none was).
    */
   prefixState(prefix: string, afterRevision: number): Promise<{ revision: number; count: number; modifiedAfter: number }>;
   currentRevision(): Promise<number>;
