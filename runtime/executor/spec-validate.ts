@@ -239,7 +239,7 @@ export function validateSpec(raw: unknown, bundle: string, id: string): Validate
   if (linux.sysctl !== undefined) {
     if (!isObject(linux.sysctl)) throw new SpecError('linux.sysctl', 'must be an object');
     for (const [k, v] of Object.entries(linux.sysctl)) {
-      if (!/^[a-zA-Z0-9_.\-/]+$/.test(k) || k.split(/[./]/).includes('..') || k.startsWith('/'))
+      if (!/^[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)*$/.test(k))
         throw new SpecError(`linux.sysctl[${JSON.stringify(k)}]`, 'bad key');
       if (typeof v !== 'string') throw new SpecError(`linux.sysctl[${JSON.stringify(k)}]`, `bad value ${JSON.stringify(v)}`);
     }
