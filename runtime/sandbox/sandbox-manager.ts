@@ -35,6 +35,8 @@ export const nowNanos = (): number => Date.now() * 1_000_000;
 
 export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
+  /** half-made sandboxes whose undo failed; retried when a RunPodSandbox of the same name comes */
+  private readonly leftovers = new Map<string, SandboxRecord>();
   private readonly lock = new KeyedMutex();
 
   constructor(private readonly d: SandboxManagerDeps) {}
@@ -44,9 +46,10 @@ export class SandboxManager {
     for (const rec of await this.d.store.list()) {
       if (rec.phase === 'creating') {
         this.d.log.warn({ sandbox: rec.id }, 'removing a sandbox left half-made by a crash');
-        await this.teardown(rec, true).catch((err: Error) =>
-          this.d.log.error({ sandbox: rec.id, err: err.message }, 'could not undo a half-made sandbox; RunPodSandbox of that name retries'),
-        );
+        await this.teardown(rec, true).catch((err: Error) => {
+          this.leftovers.set(rec.id, rec);
+          this.d.log.error({ sandbox: rec.id, err: err.message }, 'could not undo a half-made sandbox; RunPodSandbox of that name retries');
+        });
         continue;
       }
       this.records.set(rec.id, rec);
@@ -82,11 +85,11 @@ export class SandboxManager {
         if (rec.key !== key) continue;
         throw alreadyExists(`pod sandbox name ${JSON.stringify(key)} is in use by sandbox ${rec.id}`);
       }
-      for (const rec of await this.d.store.list()) {
-        if (rec.key === key && rec.phase === 'creating' && !this.records.has(rec.id)) {
-          this.d.log.warn({ sandbox: rec.id }, 'cleaning a half-made sandbox of the same name before retrying');
-          await this.teardown(rec, true);
-        }
+      for (const rec of [...this.leftovers.values()]) {
+        if (rec.key !== key) continue;
+        this.d.log.warn({ sandbox: rec.id }, 'cleaning a half-made sandbox of the same name before retrying');
+        await this.teardown(rec, true);
+        this.leftovers.delete(rec.id);
       }
       const id = randomBytes(32).toString('hex');
       const ns = config.linux?.security_context?.namespace_options ?? null;
@@ -116,7 +119,10 @@ export class SandboxManager {
         await this.create(rec);
       } catch (err) {
         this.d.log.error({ sandbox: id, err: (err as Error).message }, 'RunPodSandbox failed; undoing');
-        await this.teardown(rec, true).catch((e: Error) => this.d.log.error({ sandbox: id, err: e.message }, 'undo failed'));
+        await this.teardown(rec, true).catch((e: Error) => {
+          this.leftovers.set(rec.id, rec);
+          this.d.log.error({ sandbox: id, err: e.message }, 'undo failed; retried with the next RunPodSandbox of this name');
+        });
         throw err;
       }
       return rec;

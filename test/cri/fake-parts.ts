@@ -183,6 +183,7 @@ export class FakePlugins implements CniPluginExec {
   readonly calls: CniPluginCall[] = [];
   readonly leases = new Map<string, string>();
   failAddOf: string | undefined;
+  failDelOf: string | undefined;
   absent: string[] = [];
   private n = 2;
   missing(types: string[]): string[] {
@@ -192,6 +193,7 @@ export class FakePlugins implements CniPluginExec {
     this.calls.push(call);
     if (call.command === 'ADD' && call.plugin === this.failAddOf) throw new CniError(call.plugin, 'ADD', 7, 'scripted failure');
     if (call.command === 'DEL') {
+      if (call.plugin === this.failDelOf) throw new CniError(call.plugin, 'DEL', 11, 'scripted DEL failure');
       if (call.plugin === 'bridge') this.leases.delete(call.containerId);
       return undefined;
     }

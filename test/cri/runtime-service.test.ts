@@ -139,6 +139,19 @@ describe('CRI runtime service (fakes)', () => {
     await client.runPodSandbox({ config: podConfig('fails') });
   });
 
+  it('retries the undo of a half-made sandbox whose CNI DEL failed when the same name is run again', async () => {
+    fakes.plugins.failAddOf = 'loopback';
+    fakes.plugins.failDelOf = 'portmap';
+    await code(client.runPodSandbox({ config: podConfig('stuck') }));
+    expect(fakes.plugins.leases.size).toBe(0); // bridge DEL still ran after portmap's failed
+    const records = () => new JsonRecordStore<SandboxRecord>(join(dir, 'root', 'state', 'sandboxes')).list();
+    expect((await records()).map((r) => r.phase)).toEqual(['creating']);
+    fakes.plugins.failAddOf = undefined;
+    fakes.plugins.failDelOf = undefined;
+    const { pod_sandbox_id } = await client.runPodSandbox({ config: podConfig('stuck') });
+    expect((await records()).map((r) => [r.id, r.phase])).toEqual([[pod_sandbox_id, 'ready']]);
+  });
+
   it('creates, starts, stops and removes containers with Kubernetes command semantics', async () => {
     const { pod_sandbox_id: sb } = await client.runPodSandbox({ config: podConfig('app', { log_directory: join(dir, 'logs') }) });
     const { container_id: id } = await client.createContainer({
