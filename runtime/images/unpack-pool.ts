@@ -15,8 +15,8 @@ import type { FromWorker, ToWorker } from './unpack-protocol.js';
 const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
-/** workers beyond the cores only add start-up cost; more layers than workers wait their turn */
-const MAX_WORKERS = Math.max(2, Math.min(4, availableParallelism()));
+/** one worker more than the cores (unpacking waits on the filesystem too); more layers wait their turn */
+const MAX_WORKERS = Math.min(4, availableParallelism() + 1);
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   LayerEscapeError,
   TarFormatError,
@@ -29,8 +29,11 @@ const waiting: Array<(w: Worker) => void> = [];
 
 function spawn(): Worker {
   started++;
-  const w = new Worker(WORKER_URL);
+  // the parent's flags (e.g. --input-type, --eval) are not the worker's business
+  const w = new Worker(WORKER_URL, { execArgv: [] });
   w.unref();
+  // an idle worker that fails must not crash the process; a busy one reports through its job
+  w.on('error', () => undefined);
   w.once('exit', () => {
     started--;
     const i = idle.indexOf(w);
