@@ -97,7 +97,7 @@ export class NodeLifecycleController implements Controller {
     for (const n of this.renewals.keys()) if (!names.has(n)) this.renewals.delete(n);
     for (const cached of nodes) {
       const node = withKind(cached, 'v1', 'Node');
-      if (this.opts.allocator && !node.spec?.podCIDR) await this.allocateCidr(node, nodes);
+      if (this.opts.allocator && !node.spec?.podCIDR) await this.allocateCidr(node);
       const d = decideNodeHealth({ node, lastRenewalObservedAt: this.lastRenewal(node, now), now, gracePeriodMs: this.opts.gracePeriodMs });
       if (d.conditions) {
         await this.ignoreGone(this.nodeClient.patch(undefined, node.metadata.name ?? '', { status: { conditions: d.conditions } }, 'merge', { subresource: 'status' }));
@@ -144,15 +144,16 @@ export class NodeLifecycleController implements Controller {
     }
   }
 
-  private async allocateCidr(node: NodeObj, nodes: readonly NodeObj[]): Promise<void> {
+  private async allocateCidr(node: NodeObj): Promise<void> {
     const allocator = this.opts.allocator;
     if (!allocator) return;
     const name = node.metadata.name ?? '';
+    // the live cache, not the pass's snapshot: a CIDR handed out earlier in this pass must count
     const used = new Set<string>();
-    for (const n of nodes) if (n.spec?.podCIDR) used.add(n.spec.podCIDR);
+    for (const n of this.nodes.list()) if (n.spec?.podCIDR) used.add(n.spec.podCIDR);
     for (const [owner, c] of this.pendingCidrs) {
       const n = this.nodes.get(owner);
-      if (!n || n.spec?.podCIDR) this.pendingCidrs.delete(owner);
+      if (!n || n.spec?.podCIDR === c) this.pendingCidrs.delete(owner);
       else if (owner !== name) used.add(c);
     }
     const cidr = this.pendingCidrs.get(name) ?? allocator.next(used);
