@@ -84,3 +84,28 @@ export function portFlag(p: ParsedFlags, name: string, dflt: number): number | E
   if (!Number.isInteger(n) || n < 1 || n > 65535) return new Error(`--${name}: invalid value "${text}": must be a port number 1-65535`);
   return n;
 }
+
+/**
+ * A command's flags, with `-h/--help` built in: on --help prints the usage and returns 0; on a bad
+ * flag prints `<command>: <error>` and the usage and returns 2. Callers return a number as is.
+ */
+export function parseCommandFlags(command: string, argv: string[], spec: FlagSpec, usage: string): ParsedFlags | number {
+  try {
+    const parsed = parseFlags(argv, {
+      ...spec,
+      booleans: [...(spec.booleans ?? []), 'help'],
+      aliases: { h: 'help', ...spec.aliases },
+    });
+    if (parsed.flags.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    return parsed;
+  } catch (e) {
+    if (e instanceof FlagError) {
+      process.stderr.write(`${command}: ${e.message}\n${usage}`);
+      return 2;
+    }
+    throw e;
+  }
+}

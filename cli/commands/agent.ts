@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { FlagError, parseFlags, portFlag, str } from '../flags.js';
+import { parseCommandFlags, portFlag, str } from '../flags.js';
 import { clusterLayout } from '../cluster/layout.js';
 import { claimPidFile } from '../cluster/pid-file.js';
 import { Supervisor } from '../cluster/supervisor.js';
@@ -23,24 +23,8 @@ const USAGE = `usage: skiff agent --server https://HOST:6443 --token TOKEN [--no
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv, {
-      values: ['server', 'token', 'node-name', 'node-ip', 'data-dir', 'kubelet-port'],
-      booleans: ['help'],
-      aliases: { h: 'help' },
-    });
-  } catch (e) {
-    if (e instanceof FlagError) {
-      process.stderr.write(`skiff agent: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (flags.flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const flags = parseCommandFlags('skiff agent', argv, { values: ['server', 'token', 'node-name', 'node-ip', 'data-dir', 'kubelet-port'] }, USAGE);
+  if (typeof flags === 'number') return flags;
   const kubeletPort = portFlag(flags, 'kubelet-port', 10250);
   if (kubeletPort instanceof Error) {
     process.stderr.write(`skiff agent: ${kubeletPort.message}\n`);

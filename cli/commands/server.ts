@@ -2,7 +2,7 @@
 // cluster whose nodes join with `skiff agent`. Foreground; Ctrl-C stops it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlagError, parseFlags, portFlag, str } from '../flags.js';
+import { parseCommandFlags, portFlag, str } from '../flags.js';
 import { clusterLayout, DEFAULT_DATA_DIR } from '../cluster/layout.js';
 import { loadOrCreateSettings } from '../cluster/cluster-settings.js';
 import { claimPidFile } from '../cluster/pid-file.js';
@@ -18,24 +18,8 @@ skiff agent --server https://ADDRESS:6443 --token TOKEN
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv, {
-      values: ['data-dir', 'secure-port', 'bind-address', 'advertise-address', 'cluster-cidr', 'node-monitor-grace-period', 'pod-eviction-timeout'],
-      booleans: ['help'],
-      aliases: { h: 'help' },
-    });
-  } catch (e) {
-    if (e instanceof FlagError) {
-      process.stderr.write(`skiff server: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (flags.flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const flags = parseCommandFlags('skiff server', argv, { values: ['data-dir', 'secure-port', 'bind-address', 'advertise-address', 'cluster-cidr', 'node-monitor-grace-period', 'pod-eviction-timeout'] }, USAGE);
+  if (typeof flags === 'number') return flags;
   const securePort = portFlag(flags, 'secure-port', 6443);
   if (securePort instanceof Error) {
     process.stderr.write(`skiff server: ${securePort.message}\n`);

@@ -2,7 +2,7 @@
 // Run it on the server machine: it writes the bootstrap token into the server's token file.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlagError, parseFlags, str } from '../flags.js';
+import { parseCommandFlags, str } from '../flags.js';
 import { DEFAULT_DATA_DIR } from '../cluster/layout.js';
 import { caHash, formatJoinToken, newBootstrapToken, parseTtl } from '../../apiserver/join/join-token.js';
 import { addBootstrapToken, tokensFile } from '../../apiserver/join/token-store.js';
@@ -12,19 +12,11 @@ Prints a token that lets one or more machines join as nodes: skiff agent --serve
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv, { values: ['data-dir', 'ttl'], booleans: ['help'], aliases: { h: 'help' } });
-  } catch (e) {
-    if (e instanceof FlagError) {
-      process.stderr.write(`skiff token: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (flags.flags.help || flags.positionals[0] !== 'create') {
-    process.stdout.write(USAGE);
-    return flags.flags.help ? 0 : 2;
+  const flags = parseCommandFlags('skiff token', argv, { values: ['data-dir', 'ttl'] }, USAGE);
+  if (typeof flags === 'number') return flags;
+  if (flags.positionals[0] !== 'create') {
+    process.stderr.write(USAGE);
+    return 2;
   }
   const dataDir = str(flags, 'data-dir', DEFAULT_DATA_DIR);
   const caFile = join(dataDir, 'pki', 'ca.crt');

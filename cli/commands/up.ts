@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { FlagError, parseFlags, portFlag, str } from '../flags.js';
+import { parseCommandFlags, portFlag, str } from '../flags.js';
 import { clusterLayout, DEFAULT_DATA_DIR } from '../cluster/layout.js';
 import { loadOrCreateSettings } from '../cluster/cluster-settings.js';
 import { claimPidFile } from '../cluster/pid-file.js';
@@ -22,24 +22,8 @@ Starts a single-node cluster in the foreground (as root). Ctrl-C stops it and cl
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv, {
-      values: ['data-dir', 'node-name', 'node-ip', 'secure-port', 'cluster-cidr', 'kubelet-port'],
-      booleans: ['help'],
-      aliases: { h: 'help' },
-    });
-  } catch (e) {
-    if (e instanceof FlagError) {
-      process.stderr.write(`skiff up: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (flags.flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const flags = parseCommandFlags('skiff up', argv, { values: ['data-dir', 'node-name', 'node-ip', 'secure-port', 'cluster-cidr', 'kubelet-port'] }, USAGE);
+  if (typeof flags === 'number') return flags;
   if (process.getuid?.() !== 0) {
     process.stderr.write('skiff up: must run as root (it creates namespaces, mounts, cgroups and a bridge)\n');
     return 1;
