@@ -39,6 +39,10 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 
 export interface KubeletCluster {
   prefix: string;
+  /** the runtime's pod CIDR (its `.1` is the node's address on the pod bridge) */
+  podCidr: string;
+  /** the runtime's pod bridge on the host */
+  bridge: string;
   dir: string;
   api: TestApiServer;
   client: ApiClient;
@@ -153,6 +157,8 @@ export async function startKubeletCluster(opts: { logLevel?: string } = {}): Pro
     await startK();
     return {
       prefix,
+      podCidr,
+      bridge,
       dir,
       api: a,
       client,
