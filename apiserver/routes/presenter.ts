@@ -6,6 +6,7 @@ import { badRequest } from '../../api/status.js';
 import type { AcceptInfo } from '../http/negotiation.js';
 import { type IncludeObject, toTable } from '../tables/table.js';
 import type { EventObjectEncoder } from './watch-stream.js';
+import { sharedObjectJson } from '../storage/object-snapshot.js';
 import type { Query } from './query.js';
 
 function includeObject(q: Query): IncludeObject {
@@ -31,8 +32,8 @@ export function presentList(info: ResourceInfo, list: List<KubeObject>, accept: 
 }
 
 export function watchEncoder(info: ResourceInfo, accept: AcceptInfo, q: Query): EventObjectEncoder {
-  if (!accept.table) return (obj) => obj;
+  if (!accept.table) return sharedObjectJson;
   const include = includeObject(q);
   return (obj: KubeObject, _type: WatchEventType, first: boolean) =>
-    toTable(info, [obj], { include, resourceVersion: obj.metadata.resourceVersion, withColumns: first });
+    JSON.stringify(toTable(info, [obj], { include, resourceVersion: obj.metadata.resourceVersion, withColumns: first }));
 }

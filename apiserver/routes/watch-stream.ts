@@ -4,7 +4,7 @@
 // are sent as ADDED first.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceInfo } from '../../api/resources.js';
-import type { KubeObject, WatchEvent, WatchEventType } from '../../api/types/meta.js';
+import type { KubeObject, WatchEventType } from '../../api/types/meta.js';
 import { badRequest, gone, makeStatus } from '../../api/status.js';
 import type { ApiContext } from '../api-context.js';
 import type { RawEvent } from '../storage/object-store.js';
@@ -20,8 +20,11 @@ export interface WatchParams {
   timeoutSeconds?: number;
 }
 
-/** Turns each object into what the client asked for (the object, or a one-row Table). */
-export type EventObjectEncoder = (obj: KubeObject, type: WatchEventType, first: boolean) => unknown;
+/**
+ * Turns each object into the JSON text of what the client asked for (the object, or a one-row
+ * Table).
+ */
+export type EventObjectEncoder = (obj: KubeObject, type: WatchEventType, first: boolean) => string;
 
 /** Decides what one raw event means for a watcher with this selection (pure). */
 export function filterEvent(ev: RawEvent, matches: (o: KubeObject) => boolean, matchesAll: boolean): WatchEventType | undefined {
@@ -67,9 +70,9 @@ export async function serveWatch(
   let progress = fromRev;
   let ended = false;
   const send = (type: WatchEventType, obj: KubeObject): void => {
-    const ev: WatchEvent<unknown> = { type, object: encode(obj, type, first) };
+    const text = encode(obj, type, first);
     first = false;
-    res.write(JSON.stringify(ev) + '\n');
+    res.write(`{"type":"${type}","object":${text}}\n`);
   };
   for (const o of initial) send('ADDED', o);
 

@@ -2,6 +2,18 @@
 // JSON text (each made from the other on first use, then kept), in key order on demand.
 import type { KubeObject } from '../../api/types/meta.js';
 
+// Objects from the watch are shared by every watcher and by the list cache: serialize each once.
+const objectJson = new WeakMap<KubeObject, string>();
+
+export function sharedObjectJson(obj: KubeObject): string {
+  let text = objectJson.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    objectJson.set(obj, text);
+  }
+  return text;
+}
+
 export class CachedObject {
   constructor(private text?: string, private parsed?: KubeObject) {}
 
@@ -11,7 +23,7 @@ export class CachedObject {
   }
 
   get json(): string {
-    return (this.text ??= JSON.stringify(this.parsed));
+    return (this.text ??= sharedObjectJson(this.parsed!));
   }
 }
 
