@@ -251,33 +251,31 @@ describe('misc', () => {
 describe('label, annotate, patch', () => {
   it('print and change what kubectl does', async () => {
     await h.skiffctl(['apply', '-f', '-'], `${pod('meta-a')}---\n${pod('meta-b')}`);
-    for (const [a, b] of [
-      ['meta-a', 'meta-b'],
-    ]) {
-      const pairs: string[][] = [
-        ['label', 'pod', '%', 'tier=web'],
-        ['label', 'pod', '%', 'tier=db'],
-        ['label', 'pod', '%', 'tier=db', '--overwrite'],
-        ['label', 'pod', '%', 'tier-'],
-        ['label', 'pod', '%', 'tier-'],
-        ['annotate', 'pod/%', 'note=hello'],
-        ['annotate', 'pod/%', 'note=bye'],
-        ['annotate', 'pod/%', 'note-'],
-        ['patch', 'pod', '%', '-p', '{"metadata":{"labels":{"p":"1"}}}'],
-        ['patch', 'pod', '%', '-p', '{"metadata":{"labels":{"p":"1"}}}'],
-        ['patch', 'pod', '%', '--type', 'merge', '-p', '{"metadata":{"labels":{"p":null}}}'],
-        ['patch', 'pod', '%', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/j","value":"2"}]'],
-      ];
-      for (const args of pairs) {
-        const s = await h.skiffctl(args.map((x) => x.replace('%', a)));
-        const k = await h.kubectl(args.map((x) => x.replace('%', b)));
-        expect({ args, ...s, stdout: s.stdout.replaceAll(a, 'X'), stderr: s.stderr.replaceAll(a, 'X') }).toEqual({
-          args,
-          ...k,
-          stdout: k.stdout.replaceAll(b, 'X'),
-          stderr: k.stderr.replaceAll(b, 'X'),
-        });
-      }
+    // skiffctl works on meta-a, kubectl on meta-b; outputs compared with the names masked
+    const [a, b] = ['meta-a', 'meta-b'];
+    const pairs: string[][] = [
+      ['label', 'pod', '%', 'tier=web'],
+      ['label', 'pod', '%', 'tier=db'],
+      ['label', 'pod', '%', 'tier=db', '--overwrite'],
+      ['label', 'pod', '%', 'tier-'],
+      ['label', 'pod', '%', 'tier-'],
+      ['annotate', 'pod/%', 'note=hello'],
+      ['annotate', 'pod/%', 'note=bye'],
+      ['annotate', 'pod/%', 'note-'],
+      ['patch', 'pod', '%', '-p', '{"metadata":{"labels":{"p":"1"}}}'],
+      ['patch', 'pod', '%', '-p', '{"metadata":{"labels":{"p":"1"}}}'],
+      ['patch', 'pod', '%', '--type', 'merge', '-p', '{"metadata":{"labels":{"p":null}}}'],
+      ['patch', 'pod', '%', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/j","value":"2"}]'],
+    ];
+    for (const args of pairs) {
+      const s = await h.skiffctl(args.map((x) => x.replace('%', a)));
+      const k = await h.kubectl(args.map((x) => x.replace('%', b)));
+      expect({ args, ...s, stdout: s.stdout.replaceAll(a, 'X'), stderr: s.stderr.replaceAll(a, 'X') }).toEqual({
+        args,
+        ...k,
+        stdout: k.stdout.replaceAll(b, 'X'),
+        stderr: k.stderr.replaceAll(b, 'X'),
+      });
     }
     const labels = JSON.parse((await h.skiffctl(['get', 'pod', 'meta-a', '-o', 'json'])).stdout).metadata.labels;
     expect(labels).toEqual({ app: 'ops', j: '2' });
