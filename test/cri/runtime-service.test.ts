@@ -3,7 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
+import { loadCri } from '../../runtime/cri/proto-loader.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRuntimeServiceWith, type RuntimeService } from '../../runtime/cri/runtime-server.js';
@@ -279,12 +280,27 @@ describe('CRI runtime service (fakes)', () => {
     expect((await client.listContainers({})).containers).toHaveLength(0);
   });
 
-  it('answers UNIMPLEMENTED with a message for streaming Exec/Attach/PortForward', async () => {
-    const e = await code(client.exec({ container_id: 'x', cmd: ['sh'], stdout: true }));
+  it('answers UNIMPLEMENTED with a message for Attach and for streaming RPCs', async () => {
+    // (Exec and PortForward belong to the streaming server: runtime/streaming, tested there)
+    const sb = (await client.runPodSandbox({ config: podConfig('att') })).pod_sandbox_id;
+    const c = (await client.createContainer({ pod_sandbox_id: sb, config: ctrConfig('c') })).container_id;
+    const e = await code(client.attach({ container_id: c, stdout: true }));
     expect(e.code).toBe(status.UNIMPLEMENTED);
-    expect(e.details).toContain('Exec is not implemented');
-    expect((await code(client.attach({ container_id: 'x' }))).code).toBe(status.UNIMPLEMENTED);
-    expect((await code(client.portForward({ pod_sandbox_id: 'x' }))).code).toBe(status.UNIMPLEMENTED);
+    expect(e.details).toMatch(/Attach.*not implemented|not implemented.*Attach/i);
+    // a streaming RPC (GetContainerEvents) answers UNIMPLEMENTED too
+    const { RuntimeService } = loadCri();
+    const raw = new RuntimeService(`unix://${join(dir, 'cri.sock')}`, credentials.createInsecure());
+    try {
+      const streamErr = await new Promise<{ code: status; details: string }>((resolve) => {
+        const stream = (raw as unknown as { GetContainerEvents(req: object): NodeJS.EventEmitter }).GetContainerEvents({});
+        stream.on('data', () => undefined);
+        stream.on('error', (e: { code: status; details: string }) => resolve(e));
+      });
+      expect(streamErr.code).toBe(status.UNIMPLEMENTED);
+      expect(streamErr.details).toContain('GetContainerEvents is not implemented');
+    } finally {
+      raw.close();
+    }
   });
 
   it('recovers sandboxes and containers after a restart, and tears down one half-made by a crash', async () => {
