@@ -4,13 +4,15 @@
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { sha256Digest } from '../../runtime/images/digest.js';
 import { TarWriter } from '../../runtime/images/tar-writer.js';
 import { busyboxTestLayers } from '../fixtures/busybox-image.js';
 
-const distPool = path.resolve(__dirname, '../../dist/runtime/images/unpack-pool.js');
-const built = fs.existsSync(distPool) && fs.existsSync(path.resolve(__dirname, '../../dist/runtime/images/unpack-worker.js'));
+const dist = (file: string): string => fileURLToPath(new URL(`../../dist/runtime/images/${file}`, import.meta.url));
+const distPool = dist('unpack-pool.js');
+const built = fs.existsSync(distPool) && fs.existsSync(dist('unpack-worker.js'));
 
 type Pool = typeof import('../../runtime/images/unpack-pool.js');
 type Errors = typeof import('../../runtime/images/entry-path.js');
@@ -33,7 +35,7 @@ async function* chunks(data: Buffer, size = 50_000): AsyncGenerator<Buffer> {
 describe.skipIf(!built)('unpack pool (compiled workers)', () => {
   test('unpacks like the inline unpacker, reports errors by class, and survives failures', async () => {
     const pool = (await import(distPool)) as Pool;
-    const { LayerEscapeError } = (await import(path.resolve(__dirname, '../../dist/runtime/images/entry-path.js'))) as Errors;
+    const { LayerEscapeError } = (await import(dist('entry-path.js'))) as Errors;
     expect(pool.workersAvailable()).toBe(true);
     const layers = await busyboxTestLayers();
     const results = await Promise.all(layers.map((l) => pool.unpackLayerPooled(chunks(l), tempDir())));
