@@ -70,10 +70,9 @@ export class ResourceWatchCache {
   private openEtcdWatch(after: number): void {
     this.etcdWatch = this.store.watch(this.prefix, after, {
       onEvents: (events, header) => this.append(events, header),
-      onError: (err) => {
+      onError: () => {
         // The shared watch died (etcd restarted, or compacted past us): end every subscriber so
         // that clients re-list, and start afresh from the current revision.
-        void err;
         const ls = [...this.listeners];
         this.listeners.clear();
         for (const l of ls) l.onError(new StoreError('compacted', 'watch cache restarted: too old resource version'));
