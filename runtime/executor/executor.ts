@@ -73,6 +73,27 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/** A streaming exec (CRI Exec): like ExecOptions without the buffered stdin and timeout. */
+export interface ExecStreamOptions {
+  args: string[];
+  env?: string[];
+  cwd?: string;
+  user?: { uid: number; gid: number };
+  /** give the process a stdin pipe; without it stdin is /dev/null */
+  stdin: boolean;
+}
+
+/** A live process inside a container: its stdio pipes and its exit status. */
+export interface ExecProcess {
+  stdin: NodeJS.WritableStream | null;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** the exit status (128+signal when killed) once the process ended and its output was read; rejects when the process could not be started */
+  exit: Promise<number>;
+  /** SIGKILL (the client went away) */
+  kill(): void;
+}
+
 export interface ContainerStats {
   timestamp: string;
   cpuUsageNanos: number;
@@ -89,6 +110,8 @@ export interface Executor {
   /** removes the container's state, cgroup and monitor; refuses a running container unless force */
   delete(id: string, opts?: { force?: boolean }): Promise<void>;
   exec(id: string, opts: ExecOptions): Promise<ExecResult>;
+  /** a process in the container with live stdio (CRI streaming exec); optional for executors that cannot */
+  execStream?(id: string, opts: ExecStreamOptions): Promise<ExecProcess>;
   stats(id: string): Promise<ContainerStats>;
   /** rebuilds in-memory state from disk after a restart; returns what it found */
   recover(): Promise<ContainerState[]>;

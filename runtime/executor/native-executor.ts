@@ -10,10 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import type { CgroupDriver } from '../cgroups/cgroup-driver.js';
 import { CgroupError, detectCgroupDriver } from '../cgroups/cgroup-driver.js';
-import type { ContainerState, ContainerStats, CreateOptions, ExecOptions, ExecResult, Executor } from './executor.js';
+import type { ContainerState, ContainerStats, CreateOptions, ExecOptions, ExecProcess, ExecResult, ExecStreamOptions, Executor } from './executor.js';
 import { ContainerStore, deriveState, idPattern, nowRfc3339Nano, processStartTime, type StoredContainer } from './container-store.js';
 import { ExecutorError } from './executor-error.js';
 import { MonitorChannel } from './monitor-channel.js';
+import { MonitorZygote } from './monitor-zygote.js';
 import { findNativeBinary, sealedBinaryPath } from './native-binary.js';
 import { buildExecPlan, buildInitPlan } from './plan-build.js';
 import { SpecError, validateSpec } from './spec-validate.js';
@@ -37,11 +38,18 @@ export class NativeExecutor implements Executor {
   readonly cgroups: CgroupDriver;
   private readonly bin: string;
   private readonly channels = new Map<string, MonitorChannel>();
+  private readonly zygote: MonitorZygote;
 
   constructor(config: ExecutorConfig) {
     this.store = new ContainerStore(resolve(config.root));
     this.cgroups = config.cgroupDriver ?? detectCgroupDriver();
     this.bin = sealedBinaryPath(config.nativeBin ?? findNativeBinary());
+    this.zygote = new MonitorZygote(this.bin);
+  }
+
+  /** stops the helper that forks monitors (containers keep running); the executor restarts it when needed */
+  close(): void {
+    this.zygote.close();
   }
 
   private loadOrThrow(id: string): StoredContainer {
@@ -108,7 +116,8 @@ export class NativeExecutor implements Executor {
         started: false,
       };
       this.store.save(stored);
-      const channel = await this.spawnMonitor(id, stdio === 'inherit');
+      // the caller's own stdio can only be handed over by a monitor the caller starts itself
+      const channel = stdio === 'inherit' ? await this.spawnMonitor(id) : this.zygote.start(this.store.planFile(id));
       const first = await channel.waitFor((l) => l.startsWith('created ') || l.startsWith('error '));
       if (!first || first.startsWith('error ')) {
         channel.close();
@@ -128,14 +137,13 @@ export class NativeExecutor implements Executor {
     }
   }
 
-  private spawnMonitor(id: string, inherit: boolean): Promise<MonitorChannel> {
+  private spawnMonitor(id: string): Promise<MonitorChannel> {
     return new Promise((resolveChannel, reject) => {
-      const io = inherit ? 'inherit' : 'ignore';
-      const child = spawn(this.bin, ['monitor', this.store.planFile(id)], { stdio: [io, io, io, 'pipe'], detached: true, argv0: 'skiff-native' });
+      const child = spawn(this.bin, ['monitor', this.store.planFile(id)], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], detached: true, argv0: 'skiff-native' });
       child.once('error', (e) => reject(new ExecutorError('Internal', `start monitor: ${e.message}`)));
       child.once('spawn', () => {
         child.unref();
-        resolveChannel(new MonitorChannel(child.stdio[3] as Socket));
+        resolveChannel(MonitorChannel.fromSocket(child.stdio[3] as Socket));
       });
     });
   }
@@ -261,7 +269,8 @@ export class NativeExecutor implements Executor {
     return this.alive(c);
   }
 
-  async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
+  /** checks the container runs and writes the plan of one more process in it; returns the plan file */
+  private writeExecPlan(id: string, opts: ExecStreamOptions | ExecOptions): string {
     const c = this.loadOrThrow(id);
     if (this.store.exit(id) || !this.alive(c) || !c.started) throw new ExecutorError('FailedPrecondition', `container "${id}" is not running`);
     if (opts.args.length === 0) throw new ExecutorError('InvalidArgument', 'args: must name the program to run');
@@ -275,6 +284,36 @@ export class NativeExecutor implements Executor {
     });
     const planFile = join(this.store.dir(id), `exec-${randomBytes(6).toString('hex')}.plan`);
     writeFileSync(planFile, plan, { mode: 0o600 });
+    return planFile;
+  }
+
+  async execStream(id: string, opts: ExecStreamOptions): Promise<ExecProcess> {
+    const planFile = this.writeExecPlan(id, opts);
+    const child = spawn(this.bin, ['exec', planFile], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'], argv0: 'skiff-native' });
+    let report = '';
+    (child.stdio[3] as Socket).on('data', (b: Buffer) => (report += b.toString()));
+    child.stdin?.on('error', () => undefined);
+    const exit = new Promise<number>((resolveExit, reject) => {
+      child.once('error', (e) => reject(new ExecutorError('Internal', `exec: ${e.message}`)));
+      child.once('close', (code, signal) => {
+        if (report.startsWith('error ')) return reject(new ExecutorError('InvalidArgument', `exec: ${report.slice(6).trim()}`));
+        resolveExit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 255));
+      });
+    });
+    exit.catch(() => undefined); // the caller may only look at it later
+    return {
+      stdin: child.stdin,
+      stdout: child.stdout!,
+      stderr: child.stderr!,
+      exit,
+      kill: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    };
+  }
+
+  async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
+    const planFile = this.writeExecPlan(id, opts);
     return new Promise((resolveResult, reject) => {
       const child = spawn(this.bin, ['exec', planFile], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'], argv0: 'skiff-native' });
       const out: Buffer[] = [];

@@ -12,6 +12,11 @@
 //       Container output goes to the plan's CRI log file, to /dev/null, or (stdio inherit) to the
 //       monitor's own fds 0-2.
 //
+//   skiff-native zygote
+//       Starts monitors without the runtime forking itself: reads "monitor PLANFILE" lines on
+//       stdin and forks a monitor for each; all of them report on the zygote's stdout, each line
+//       prefixed with its PLANFILE ("PLANFILE created PID"). Exits when stdin closes.
+//
 //   skiff-native exec PLANFILE
 //       Runs one extra process in a running container: joins its cgroup, then the namespaces the
 //       plan lists (paths under /proc/PID/ns), forks, and execs. stdio is passed through; exits with
@@ -68,7 +73,7 @@ void format_rfc3339nano(char *out, size_t len) {
 }
 
 static int usage(void) {
-  fputs("usage: skiff-native monitor PLANFILE | exec PLANFILE | pause [--unshare NS,...] [--hostname NAME] [--cgroup PROCSFILE]...\n", stderr);
+  fputs("usage: skiff-native monitor PLANFILE | zygote | exec PLANFILE | pause [--unshare NS,...] [--hostname NAME] [--cgroup PROCSFILE]...\n", stderr);
   return 2;
 }
 
@@ -76,9 +81,10 @@ int main(int argc, char **argv) {
   if (argc < 2) return usage();
   ensure_sealed_exe(argv);
   /* hold nothing the caller leaked: only stdio and the report channel (fd 3) stay */
-  syscall(SYS_close_range, strcmp(argv[1], "pause") == 0 ? 3U : 4U, ~0U, 0);
+  syscall(SYS_close_range, strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "zygote") == 0 ? 3U : 4U, ~0U, 0);
   if (strcmp(argv[1], "monitor") == 0) return monitor_main(argc, argv);
   if (strcmp(argv[1], "exec") == 0) return exec_main(argc, argv);
+  if (strcmp(argv[1], "zygote") == 0) return zygote_main(argc, argv);
   if (strcmp(argv[1], "pause") == 0) return pause_main(argc, argv);
   return usage();
 }

@@ -32,12 +32,20 @@ struct stream {
 
 static int notify_fd = -1;
 static int log_fd = -1;
+/* under the zygote every monitor shares one pipe: each line starts with its plan's path */
+static const char *notify_key = NULL;
 
 static void notify(const char *fmt, const char *arg) {
   if (notify_fd < 0) return;
-  char line[4200];
-  int n = snprintf(line, sizeof line, fmt, arg);
-  if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
+  char line[4000];
+  int n = 0;
+  if (notify_key) n = snprintf(line, 1024, "%s ", notify_key);
+  if (n > 1023) n = 1023;
+  n += snprintf(line + n, sizeof line - (size_t)n - 1, fmt, arg);
+  if (n > (int)sizeof line - 2) {
+    n = (int)sizeof line - 2; /* keep every line below PIPE_BUF so lines never interleave */
+    line[n++] = '\n';
+  }
   if (write_all(notify_fd, line, (size_t)n) < 0) {
     close(notify_fd);
     notify_fd = -1;
@@ -191,23 +199,24 @@ static int open_log(const char *path) {
   return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 }
 
-int monitor_main(int argc, char **argv) {
-  if (argc != 3) return fputs("usage: skiff-native monitor PLANFILE\n", stderr), 2;
+/* runs one container's monitor; DETACH forks it away from its caller first */
+static int run_monitor(const char *planfile, int detach) {
   struct plan plan;
   char err[4096];
-  if (plan_load(argv[2], &plan, err, sizeof err) < 0) return fprintf(stderr, "skiff-native: %s\n", err), 1;
-  if (fcntl(3, F_GETFD) >= 0) {
-    notify_fd = 3;
-    fcntl(3, F_SETFD, FD_CLOEXEC);
+  if (plan_load(planfile, &plan, err, sizeof err) < 0) {
+    notify("error %s\n", err);
+    return 1;
   }
   const char *fifo = plan_get(&plan, "fifo");
   if (fifo && mkfifo(fifo, 0600) < 0 && errno != EEXIST) {
     notify("error exec fifo: %s\n", strerror(errno));
     return 1;
   }
-  pid_t det = fork();
-  if (det < 0) return perror("skiff-native: fork"), 1;
-  if (det > 0) _exit(0);
+  if (detach) {
+    pid_t det = fork();
+    if (det < 0) return perror("skiff-native: fork"), 1;
+    if (det > 0) _exit(0);
+  }
   setsid();
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   signal(SIGPIPE, SIG_IGN);
@@ -338,5 +347,44 @@ int monitor_main(int argc, char **argv) {
   }
   write_exit(&plan, init, status);
   notify("%s\n", "exited");
+  return 0;
+}
+
+int monitor_main(int argc, char **argv) {
+  if (argc != 3) return fputs("usage: skiff-native monitor PLANFILE\n", stderr), 2;
+  if (fcntl(3, F_GETFD) >= 0) {
+    notify_fd = 3;
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+  }
+  return run_monitor(argv[2], 1);
+}
+
+/* `zygote`: forks a monitor per "monitor PLANFILE" line on stdin, so a runtime starts containers
+   without forking itself; every monitor reports on the zygote's stdout, lines keyed by plan path.
+   Exits when stdin closes (the runtime is gone); running monitors are not affected. */
+int zygote_main(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  signal(SIGCHLD, SIG_IGN); /* monitors are reaped automatically */
+  signal(SIGPIPE, SIG_IGN);
+  char line[4200];
+  while (fgets(line, sizeof line, stdin)) {
+    line[strcspn(line, "\n")] = 0;
+    if (strncmp(line, "monitor ", 8) != 0) continue;
+    pid_t pid = fork();
+    if (pid < 0) {
+      dprintf(1, "%s error fork: %s\n", line + 8, strerror(errno));
+      continue;
+    }
+    if (pid > 0) continue;
+    signal(SIGCHLD, SIG_DFL);
+    int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    dup2(1, 3);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    dup2(nullfd, 0);
+    notify_fd = 3;
+    notify_key = line + 8;
+    _exit(run_monitor(line + 8, 0));
+  }
   return 0;
 }

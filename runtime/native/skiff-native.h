@@ -43,6 +43,7 @@ int ns_type_flag(const char *type);
 
 /* modes */
 int monitor_main(int argc, char **argv);
+int zygote_main(int argc, char **argv);
 int exec_main(int argc, char **argv);
 int pause_main(int argc, char **argv);
 

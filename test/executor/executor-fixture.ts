@@ -68,6 +68,7 @@ export function executorFixture(): ExecutorFixture {
     },
     async teardown() {
       for (const s of await ex.recover()) await ex.delete(s.id, { force: true }).catch(() => undefined);
+      ex.close();
       await detectCgroupDriver().destroy(prefix);
       // runc (compared against in some tests) also makes the path in name=systemd and the v2 tree
       for (const top of cgroupLeftovers(prefix)) for (const d of [...subdirs(top), top]) rmdirQuiet(d);
