@@ -62,9 +62,11 @@ class Unpacker {
   async apply(entry: TarEntry, body: AsyncIterable<Buffer>): Promise<void> {
     const rel = cleanEntryPath(entry.name);
     const wh = classifyWhiteout(rel);
-    // replacing something, or linking to it: let creations still running finish first
+    // replacing something (or a directory with creations inside), or linking to something: let
+    // creations still running finish first. Only an existing directory met again is left alone.
     const touched = wh.kind === 'opaque' ? wh.dir : wh.kind === 'whiteout' ? wh.path : rel;
-    if (this.inflight.size > 0 && (entry.type === 'hardlink' || (this.created.has(touched) && this.created.get(touched) !== 'dir'))) {
+    const keepsDir = wh.kind !== 'whiteout' && (wh.kind === 'opaque' || entry.type === 'directory') && this.created.get(touched) === 'dir';
+    if (this.inflight.size > 0 && (entry.type === 'hardlink' || (this.created.has(touched) && !keepsDir))) {
       await this.drain();
     }
     this.throwIfFailed();

@@ -170,3 +170,29 @@ describe('Bearer token flow', () => {
     expect(reg.tokenRequests.length).toBe(before);
   });
 });
+
+describe('layers that replace what they wrote', () => {
+  test('later entries replace earlier ones: a dir full of symlinks by a file, a symlink by a dir', async () => {
+    const entries: TarWriteEntry[] = [{ name: 'd', type: 'directory' }];
+    for (let i = 0; i < 100; i++) entries.push({ name: `d/l${i}`, type: 'symlink', linkname: '/nowhere' });
+    entries.push({ name: 'd', type: 'file', data: Buffer.from('now a file\n') });
+    entries.push({ name: 's', type: 'symlink', linkname: '/etc' });
+    entries.push({ name: 's', type: 'directory' });
+    entries.push({ name: 's/inside', type: 'file', data: Buffer.from('in a real dir\n') });
+    entries.push({ name: 'f', type: 'file', data: Buffer.from('first\n') });
+    entries.push({ name: 'f', type: 'file', data: Buffer.from('second\n') });
+    entries.push({ name: 'f2', type: 'hardlink', linkname: 'f' });
+    entries.push({ name: '.wh.f', type: 'file', data: Buffer.alloc(0) });
+    const reg = await fake();
+    const img = makeImage([tar(entries)]);
+    reg.add('replace/image', 'v1', img);
+    const s = store();
+    const got = await s.pull(`${reg.host}/replace/image:v1`);
+    const [layer] = s.layerPaths(got);
+    expect(fs.readFileSync(path.join(layer, 'd'), 'utf8')).toBe('now a file\n');
+    expect(fs.lstatSync(path.join(layer, 's')).isDirectory()).toBe(true);
+    expect(fs.readFileSync(path.join(layer, 's/inside'), 'utf8')).toBe('in a real dir\n');
+    expect(fs.readFileSync(path.join(layer, 'f2'), 'utf8')).toBe('second\n');
+    expect(fs.lstatSync(path.join(layer, 'f')).isCharacterDevice()).toBe(true);
+  });
+});
