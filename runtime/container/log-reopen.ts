@@ -13,8 +13,9 @@ export function parentPid(statusText: string): number | undefined {
 export async function reopenContainerLog(initPid: number, logPath: string): Promise<void> {
   const ppid = parentPid(await fs.readFile(`/proc/${initPid}/status`, 'utf8'));
   if (!ppid) throw new Error(`no parent process for container init ${initPid}`);
-  const argv = (await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8')).split('\0');
-  if (argv[1] !== 'monitor') throw new Error(`the parent of container init ${initPid} (pid ${ppid}) is not its monitor`);
+  // the monitor is the native helper (started as `skiff-native monitor`, or forked by its zygote)
+  const argv0 = (await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8')).split('\0')[0] ?? '';
+  if (!/(^|\/)skiff-native$/.test(argv0)) throw new Error(`the parent of container init ${initPid} (pid ${ppid}, ${JSON.stringify(argv0)}) is not its monitor`);
   process.kill(ppid, 'SIGUSR1');
   // The monitor reads its signalfd in a loop that only leaves on SIGCHLD; a (harmless) SIGCHLD
   // right after makes it go back to pumping output instead of waiting for the next signal.
