@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, RESOURCES, type ResourceInfo } from '../../api/resources.js';
 import type { DeleteOptions, KubeObject, List, ListMeta } from '../../api/types/meta.js';
-import { alreadyExists, badRequest, conflict, gone, invalid, notFound, serviceUnavailable, StatusError } from '../../api/status.js';
+import { alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, serviceUnavailable, StatusError } from '../../api/status.js';
 import { type ObjectStore, StoreError } from '../storage/object-store.js';
 import { collectionPrefix, objectKey } from '../storage/keys.js';
 import type { ObjectHooks } from './hooks.js';
@@ -58,6 +58,9 @@ export function storeErrorToStatus(e: unknown, info: ResourceInfo, name: string)
 }
 
 const MAX_UPDATE_RETRIES = 16;
+
+/** As in Kubernetes, these namespaces always exist. */
+const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 export class Registry {
   constructor(
@@ -270,6 +273,9 @@ export class Registry {
   }
 
   async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
+    if (info.group === '' && info.resource === 'namespaces' && UNDELETABLE_NAMESPACES.has(name)) {
+      throw forbidden(`namespaces ${JSON.stringify(name)} is forbidden: this namespace may not be deleted`);
+    }
     const key = objectKey(info, namespace, name);
     for (let attempt = 0; ; attempt++) {
       const live = await this.get(info, namespace, name);

@@ -252,6 +252,14 @@ describe('namespaces', () => {
     expect(r.body.items[0].status.phase).toBe('Active');
   });
 
+  it('the default, kube-system and kube-public namespaces may not be deleted', async () => {
+    for (const ns of ['default', 'kube-system', 'kube-public']) {
+      const r = await request(u, `/api/v1/namespaces/${ns}`, { method: 'DELETE' });
+      expect(r.status).toBe(403);
+      expect(r.body.message).toBe(`namespaces "${ns}" is forbidden: this namespace may not be deleted`);
+    }
+  });
+
   it('deleting a namespace removes its objects', async () => {
     expect((await request(u, '/api/v1/namespaces', { method: 'POST', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } } })).status).toBe(201);
     expect((await request(u, '/api/v1/namespaces/doomed/pods', { method: 'POST', body: pod('inside') })).status).toBe(201);
