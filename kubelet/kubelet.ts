@@ -118,6 +118,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       auth: new TokenReviewAuthenticator(api),
       findPod: (ns, name) => informer.get(`${ns}/${name}`),
       listPods: () => informer.list(),
+      nodeName: opts.nodeName,
       runtime: cri.runtime,
       rootDir: opts.rootDir,
       log,

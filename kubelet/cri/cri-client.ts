@@ -7,10 +7,12 @@ import {
   CriNotFoundError,
   type ContainerConfig,
   type ContainerFilter,
-  type ContainerStatsInfo,
+  type PodSandboxMetadata,
+  type PodSandboxStatsInfo,
   type Cri,
   type CriContainer,
   type CriContainerStatus,
+  type CriExecRequest,
   type CriImage,
   type ExecSyncResult,
   type ImageService,
@@ -50,10 +52,32 @@ function call<Res>(client: grpc.Client, method: string, req: unknown, timeoutMs 
   });
 }
 
-interface ContainerStatsWire {
-  attributes: { id: string; metadata: { name: string } | null } | null;
+interface UsageWire {
   cpu: { timestamp: number; usage_core_nano_seconds: { value: number } | null; usage_nano_cores: { value: number } | null } | null;
   memory: { timestamp: number; working_set_bytes: { value: number } | null } | null;
+}
+
+interface ContainerStatsWire extends UsageWire {
+  attributes: { id: string; metadata: { name: string } | null } | null;
+}
+
+interface PodSandboxStatsWire {
+  attributes: { id: string; metadata: PodSandboxMetadata | null } | null;
+  linux:
+    | (UsageWire & {
+        network: { default_interface: { rx_bytes: { value: number } | null; tx_bytes: { value: number } | null } | null } | null;
+        containers: ContainerStatsWire[];
+      })
+    | null;
+}
+
+function usage(u: UsageWire | null | undefined) {
+  return {
+    timestamp: u?.cpu?.timestamp ?? u?.memory?.timestamp ?? 0,
+    cpu_usage_core_nano_seconds: u?.cpu?.usage_core_nano_seconds?.value,
+    cpu_usage_nano_cores: u?.cpu?.usage_nano_cores?.value,
+    memory_working_set_bytes: u?.memory?.working_set_bytes?.value,
+  };
 }
 
 class GrpcRuntimeService implements RuntimeService {
@@ -124,19 +148,29 @@ class GrpcRuntimeService implements RuntimeService {
     return call<ExecSyncResult>(this.c, 'ExecSync', { container_id: id, cmd, timeout: timeoutSeconds }, (timeoutSeconds + 5) * 1000);
   }
 
+  async exec(req: CriExecRequest): Promise<string> {
+    const r = await call<{ url: string }>(this.c, 'Exec', req, 30_000);
+    return r.url;
+  }
+
+  async portForward(podSandboxId: string, ports: number[]): Promise<string> {
+    const r = await call<{ url: string }>(this.c, 'PortForward', { pod_sandbox_id: podSandboxId, port: ports }, 30_000);
+    return r.url;
+  }
+
   async updateRuntimeConfig(podCidr: string): Promise<void> {
     await call(this.c, 'UpdateRuntimeConfig', { runtime_config: { network_config: { pod_cidr: podCidr } } });
   }
 
-  async listContainerStats(): Promise<ContainerStatsInfo[]> {
-    const r = await call<{ stats: ContainerStatsWire[] }>(this.c, 'ListContainerStats', {});
+  async listPodSandboxStats(): Promise<PodSandboxStatsInfo[]> {
+    const r = await call<{ stats: PodSandboxStatsWire[] }>(this.c, 'ListPodSandboxStats', {});
     return r.stats.map((s) => ({
-      container_id: s.attributes?.id ?? '',
-      name: s.attributes?.metadata?.name ?? '',
-      cpu_usage_core_nano_seconds: s.cpu?.usage_core_nano_seconds?.value,
-      cpu_usage_nano_cores: s.cpu?.usage_nano_cores?.value,
-      memory_working_set_bytes: s.memory?.working_set_bytes?.value,
-      timestamp: s.cpu?.timestamp ?? s.memory?.timestamp ?? 0,
+      sandbox_id: s.attributes?.id ?? '',
+      metadata: s.attributes?.metadata ?? { name: '', uid: '', namespace: '', attempt: 0 },
+      ...usage(s.linux),
+      rx_bytes: s.linux?.network?.default_interface?.rx_bytes?.value,
+      tx_bytes: s.linux?.network?.default_interface?.tx_bytes?.value,
+      containers: (s.linux?.containers ?? []).map((c) => ({ name: c.attributes?.metadata?.name ?? '', ...usage(c) })),
     }));
   }
 }

@@ -222,15 +222,26 @@ export interface CriImage {
   size: number;
 }
 
-export interface ContainerStatsInfo {
-  container_id: string;
-  name: string;
-  /** nanocore seconds, cumulative */
+export interface UsageSample {
+  /** nanoseconds since the epoch */
+  timestamp: number;
+  /** cumulative CPU time */
   cpu_usage_core_nano_seconds?: number;
-  /** instantaneous, when the runtime reports it */
+  /** CPU use now, when the runtime reports it */
   cpu_usage_nano_cores?: number;
   memory_working_set_bytes?: number;
-  timestamp: number;
+}
+
+export interface ContainerStatsInfo extends UsageSample {
+  name: string;
+}
+
+export interface PodSandboxStatsInfo extends UsageSample {
+  sandbox_id: string;
+  metadata: PodSandboxMetadata;
+  rx_bytes?: number;
+  tx_bytes?: number;
+  containers: ContainerStatsInfo[];
 }
 
 /** The RuntimeService half of the CRI. */
@@ -250,8 +261,21 @@ export interface RuntimeService {
   listContainers(filter?: ContainerFilter): Promise<CriContainer[]>;
   containerStatus(id: string): Promise<CriContainerStatus>;
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
+  /** CRI Exec: the runtime's one-time streaming URL for the command (optional for fakes) */
+  exec?(req: CriExecRequest): Promise<string>;
+  /** CRI PortForward: the runtime's one-time streaming URL for the sandbox's ports (optional for fakes) */
+  portForward?(podSandboxId: string, ports: number[]): Promise<string>;
   updateRuntimeConfig(podCidr: string): Promise<void>;
-  listContainerStats(): Promise<ContainerStatsInfo[]>;
+  listPodSandboxStats(): Promise<PodSandboxStatsInfo[]>;
+}
+
+export interface CriExecRequest {
+  container_id: string;
+  cmd: string[];
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
 }
 
 /** The ImageService half of the CRI. */

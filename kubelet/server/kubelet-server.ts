@@ -1,14 +1,18 @@
 // The kubelet's HTTPS endpoint (port 10250): `/healthz` openly, everything else behind a bearer
 // token the apiserver vouches for: `/containerLogs/{ns}/{pod}/{container}` (what `kubectl logs`
-// reaches through the apiserver's pods/log proxy) and `/pods` (the pods this node runs).
+// reaches through the apiserver's pods/log proxy), `/pods` (the pods this node runs) and
+// `/stats/summary` (CPU and memory of the node, its pods and containers).
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Pod } from '../../api/types/core.js';
 import { HttpError, serveContainerLogs, type ContainerLogsDeps } from './container-logs.js';
 import type { ServingCert } from './serving-cert.js';
 import type { TokenAuthenticator } from './token-authenticator.js';
+import { buildStatsSummary, readNodeSample, type NodeSample } from './stats-summary.js';
+import { serveKubeletUpgrade } from '../streaming/kubelet-streaming.js';
 
 export interface KubeletServerOptions extends ContainerLogsDeps {
   host: string;
@@ -16,6 +20,7 @@ export interface KubeletServerOptions extends ContainerLogsDeps {
   cert: ServingCert;
   auth: TokenAuthenticator;
   listPods(): Pod[];
+  nodeName: string;
   log: Logger;
 }
 
@@ -48,7 +53,12 @@ async function authenticate(o: KubeletServerOptions, req: IncomingMessage): Prom
   return (await o.auth.authenticate(m[1])) !== undefined;
 }
 
-async function handle(o: KubeletServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** what the server remembers between requests: the last node CPU sample, for a usage rate */
+interface ServerState {
+  lastNodeSample?: NodeSample;
+}
+
+async function handle(o: KubeletServerOptions, state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubelet');
   if (url.pathname === '/healthz') return text(res, 200, 'ok');
   if (req.method !== 'GET') return failure(res, 405, `method ${req.method} not allowed`);
@@ -66,6 +76,15 @@ async function handle(o: KubeletServerOptions, req: IncomingMessage, res: Server
     res.end();
     return;
   }
+  if (url.pathname === '/stats/summary') {
+    const now = Date.now();
+    const sample = readNodeSample(now);
+    const summary = buildStatsSummary(o.nodeName, sample, state.lastNodeSample, await o.runtime.listPodSandboxStats());
+    state.lastNodeSample = sample;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(summary));
+    return;
+  }
   if (url.pathname === '/pods') {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: o.listPods() }));
@@ -75,13 +94,15 @@ async function handle(o: KubeletServerOptions, req: IncomingMessage, res: Server
 }
 
 export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
+  const state: ServerState = {};
   const server = https.createServer({ cert: o.cert.cert, key: o.cert.key }, (req, res) => {
-    handle(o, req, res).catch((err: unknown) => {
+    handle(o, state, req, res).catch((err: unknown) => {
       const code = err instanceof HttpError ? err.code : 500;
       if (code === 500) o.log.warn({ url: req.url, err: (err as Error).message }, 'kubelet request failed');
       failure(res, code, (err as Error).message);
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void serveKubeletUpgrade({ auth: o.auth, findPod: o.findPod, runtime: o.runtime, log: o.log }, req, socket, head));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => {

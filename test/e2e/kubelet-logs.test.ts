@@ -96,4 +96,24 @@ describe('kubectl logs through the kubelet', () => {
     expect(await status('not-a-token')).toBe(401);
     expect(await status(k.api.token)).toBe(200);
   });
+
+  it('serves /stats/summary with the node and its pods from the CRI stats', async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: k.kubelet()!.port, path: '/stats/summary', rejectUnauthorized: false, headers: { Authorization: `Bearer ${k.api.token}` } },
+        (r) => {
+          let b = '';
+          r.on('data', (d: Buffer) => (b += d.toString()));
+          r.on('end', () => resolve(b));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const summary = JSON.parse(body) as { node: { nodeName: string; memory: { workingSetBytes: number } }; pods: { podRef: { name: string }; memory: { workingSetBytes?: number } }[] };
+    expect(summary.node.nodeName).toBe(k.nodeName);
+    expect(summary.node.memory.workingSetBytes).toBeGreaterThan(0);
+    const counter = summary.pods.find((p) => p.podRef.name === 'counter');
+    expect(counter?.memory.workingSetBytes).toBeGreaterThan(0);
+  });
 });
