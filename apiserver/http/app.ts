@@ -12,6 +12,7 @@ import { isPublicPath, serveNonResource } from '../routes/non-resource-routes.js
 import { isJoinPath, serveJoin, type JoinContext } from '../join/join-routes.js';
 import { sendError } from './respond.js';
 import { decodeBody } from './negotiation.js';
+import { servePodStreamUpgrade } from '../streaming/pod-stream-proxy.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -112,6 +113,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions): FastifyInstance {
       sendError(reply, e);
     }
   };
+  // pods/exec and pods/portforward arrive as HTTP upgrades (WebSocket or SPDY), outside fastify's routing
+  app.server.on('upgrade', (req, socket, head) => void servePodStreamUpgrade(ctx, { fixedUser: opts.insecure ? ADMIN : undefined }, req, socket, head));
   app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: '/*', handler });
   app.route({ method: ['GET', 'HEAD'], url: '/', handler });
   return app;

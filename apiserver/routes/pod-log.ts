@@ -25,12 +25,18 @@ export function logContainer(pod: Pod, requested: string | null): string {
   throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${main.join(' ')}]`);
 }
 
-export function kubeletLogUrl(node: Node, ns: string, pod: string, container: string, query: Query): URL {
+/** https://<InternalIP>:<kubelet port> of NODE; WHAT says what needed it, for the error */
+export function kubeletBaseUrl(node: Node, what: string): string {
   const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-  if (!ip || !port) throw serviceUnavailable(`the node ${JSON.stringify(node.metadata.name)} has no kubelet endpoint (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port); cannot fetch logs of pod ${JSON.stringify(pod)}`);
+  if (!ip || !port) throw serviceUnavailable(`the node ${JSON.stringify(node.metadata.name)} has no kubelet endpoint (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port); cannot ${what}`);
   const host = ip.includes(':') ? `[${ip}]` : ip;
-  const url = new URL(`https://${host}:${port}/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(pod)}/${encodeURIComponent(container)}`);
+  return `https://${host}:${port}`;
+}
+
+export function kubeletLogUrl(node: Node, ns: string, pod: string, container: string, query: Query): URL {
+  const base = kubeletBaseUrl(node, `fetch logs of pod ${JSON.stringify(pod)}`);
+  const url = new URL(`${base}/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(pod)}/${encodeURIComponent(container)}`);
   for (const p of PASSED) {
     const v = query.get(p);
     if (v !== null) url.searchParams.set(p, v);
@@ -38,20 +44,25 @@ export function kubeletLogUrl(node: Node, ns: string, pod: string, container: st
   return url;
 }
 
-export async function servePodLog(ctx: ApiContext, ns: string, name: string, query: Query, reply: FastifyReply): Promise<void> {
-  const pods = findByResource('', 'pods')!;
+/** the Node POD is bound to: 400 when it has none, 503 when that node does not exist */
+export async function podNode(ctx: ApiContext, pod: Pod): Promise<Node> {
   const nodes = findByResource('', 'nodes')!;
-  const pod = (await ctx.registry.get(pods, ns, name)) as KubeObject as Pod;
-  const container = logContainer(pod, query.get('container'));
   const nodeName = pod.spec?.nodeName;
-  if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
-  let node: Node;
+  if (!nodeName) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
   try {
-    node = (await ctx.registry.get(nodes, undefined, nodeName)) as KubeObject as Node;
+    return (await ctx.registry.get(nodes, undefined, nodeName)) as KubeObject as Node;
   } catch (e) {
-    if (e instanceof StatusError && e.code === 404) throw serviceUnavailable(`the node ${JSON.stringify(nodeName)} of pod ${JSON.stringify(name)} does not exist`);
+    if (e instanceof StatusError && e.code === 404) throw serviceUnavailable(`the node ${JSON.stringify(nodeName)} of pod ${JSON.stringify(pod.metadata.name)} does not exist`);
     throw e;
   }
+}
+
+export async function servePodLog(ctx: ApiContext, ns: string, name: string, query: Query, reply: FastifyReply): Promise<void> {
+  const pods = findByResource('', 'pods')!;
+  const pod = (await ctx.registry.get(pods, ns, name)) as KubeObject as Pod;
+  const container = logContainer(pod, query.get('container'));
+  const node = await podNode(ctx, pod);
+  const nodeName = node.metadata.name;
   const url = kubeletLogUrl(node, ns, name, container, query);
   await new Promise<void>((resolve, reject) => {
     const upstream = https.request(url, {

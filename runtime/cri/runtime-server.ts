@@ -21,6 +21,7 @@ import { ImageServiceHandlers } from './image-service.js';
 import { loadCri } from './proto-loader.js';
 import { JsonRecordStore } from './record-store.js';
 import { RuntimeServiceHandlers } from './runtime-service.js';
+import { startRuntimeStreaming, withStreamingRpcs } from '../streaming/runtime-streaming.js';
 
 /** Everything below the CRI handlers; the real set is made by createRealParts (real-parts.ts). */
 export interface RuntimeParts {
@@ -104,7 +105,8 @@ export async function startRuntimeServiceWith(opts: RuntimeServiceOptions, parts
   const imageHandlers = new ImageServiceHandlers(parts.images, (id) => containers.imageUsedBy(id));
   const { runtimeServiceDefinition, imageServiceDefinition } = loadCri();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.max_send_message_length': 40 * 1024 * 1024 });
-  server.addService(runtimeServiceDefinition, bindService(runtimeServiceDefinition, runtimeHandlers, log));
+  const streaming = await startRuntimeStreaming({ containers, sandboxes, executor: parts.executor, log });
+  server.addService(runtimeServiceDefinition, bindService(runtimeServiceDefinition, withStreamingRpcs(runtimeHandlers, streaming.handlers), log));
   server.addService(imageServiceDefinition, bindService(imageServiceDefinition, imageHandlers, log));
 
   await fs.mkdir(dirname(opts.socket), { recursive: true, mode: 0o755 });
@@ -122,7 +124,7 @@ export async function startRuntimeServiceWith(opts: RuntimeServiceOptions, parts
     close: () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => {
-          void fs.rm(opts.socket, { force: true }).finally(resolve);
+          void Promise.all([fs.rm(opts.socket, { force: true }), streaming.close()]).finally(resolve);
         });
         setTimeout(() => server.forceShutdown(), 2000).unref();
       }),

@@ -1,0 +1,52 @@
+// Runs one exec session over an accepted WebSocket: output of the process goes out on channels 1
+// and 2, input from channel 0 goes to its stdin (v5: channel-close 255/0 ends it), and when the
+// process has ended and its output is drained the Status goes out on channel 3 and the socket
+// closes. A client that goes away kills the process.
+import type { WebSocket } from 'ws';
+import type { ExecProcess } from '../executor/executor.js';
+import { CLOSE, decodeFrame, encodeFrame, ERROR, exitStatus, failureStatus, STDERR, STDIN, STDOUT, type ExecProtocol } from './channel-protocol.js';
+
+export interface ExecSessionSpec {
+  containerId: string;
+  cmd: string[];
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export type StartExec = (spec: ExecSessionSpec) => Promise<ExecProcess>;
+
+function send(ws: WebSocket, channel: number, data: Buffer | string): void {
+  if (ws.readyState === ws.OPEN) ws.send(encodeFrame(channel, data));
+}
+
+export async function serveExecWebSocket(ws: WebSocket, protocol: ExecProtocol, spec: ExecSessionSpec, start: StartExec): Promise<void> {
+  let proc: ExecProcess;
+  try {
+    proc = await start(spec);
+  } catch (e) {
+    send(ws, ERROR, JSON.stringify(failureStatus(`error executing command in container: ${(e as Error).message}`)));
+    ws.close(1000);
+    return;
+  }
+  ws.on('message', (raw: Buffer) => {
+    const f = decodeFrame(raw);
+    if (!f) return;
+    if (f.channel === STDIN) proc.stdin?.write(f.data);
+    else if (f.channel === CLOSE && protocol === 'v5.channel.k8s.io' && f.data[0] === STDIN) proc.stdin?.end();
+    // resize (4): no terminal to resize without a TTY; other channels are not the client's to send
+  });
+  ws.on('close', () => proc.kill());
+  ws.on('error', () => proc.kill());
+  proc.stdout.on('data', (b: Buffer) => spec.stdout && send(ws, STDOUT, b));
+  proc.stderr.on('data', (b: Buffer) => spec.stderr && send(ws, STDERR, b));
+  let status;
+  try {
+    status = exitStatus(await proc.exit, spec.cmd);
+  } catch (e) {
+    status = failureStatus(`error executing command in container: ${(e as Error).message}`);
+  }
+  send(ws, ERROR, JSON.stringify(status));
+  ws.close(1000);
+}
