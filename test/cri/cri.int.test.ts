@@ -276,6 +276,22 @@ describe('skiff runtime (real containers)', () => {
     expect((e as CriCallError).code).toBe(status.DEADLINE_EXCEEDED);
   });
 
+  it('StopContainer sends SIGTERM, then SIGKILL after the timeout', async () => {
+    const sb = await runPod('stopper');
+    // PID 1 of a PID namespace only gets the signals it handles: both trap TERM
+    const polite = await startCtr(sb, 'polite', ['sh', '-c', 'trap "exit 3" TERM; echo ready; while true; do sleep 0.1; done']);
+    const stubborn = await startCtr(sb, 'stubborn', ['sh', '-c', 'trap "echo got TERM" TERM; echo ready; while true; do sleep 0.1; done']);
+    const logOf = (name: string) => join(dir, 'logs', 'stopper', name, '0.log');
+    for (const name of ['polite', 'stubborn']) await until(`${name} to trap TERM`, () => existsSync(logOf(name)) && readFileSync(logOf(name), 'utf8').includes('ready'));
+    await client.stopContainer({ container_id: polite, timeout: 30 });
+    expect((await client.containerStatus({ container_id: polite })).status).toMatchObject({ state: 'CONTAINER_EXITED', exit_code: 3, reason: 'Error' });
+    await client.stopContainer({ container_id: stubborn, timeout: 1 });
+    // TERM came first (the trap ran), then KILL ended it
+    expect(readFileSync(logOf('stubborn'), 'utf8')).toContain('stdout F got TERM');
+    expect((await client.containerStatus({ container_id: stubborn })).status).toMatchObject({ state: 'CONTAINER_EXITED', exit_code: 137 });
+    await client.stopContainer({ container_id: stubborn, timeout: 1 });
+  });
+
   it('reopens a container log after the kubelet rotated it', async () => {
     const sb = await runPod('logs');
     const id = await startCtr(sb, 'ticker', ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.1; done']);
