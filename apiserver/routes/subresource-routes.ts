@@ -1,6 +1,6 @@
 // Subresources: status (get/update/patch), pods/binding, deployments|replicasets/scale, pods/log.
-import type { KubeObject } from '../../api/types/meta.js';
-import { badRequest, conflict, methodNotAllowed, pathNotFound } from '../../api/status.js';
+import { methodNotAllowed, pathNotFound } from '../../api/status.js';
+import { bindingTarget, bindPod } from '../registry/binding.js';
 import { decodeBody, parseAccept } from '../http/negotiation.js';
 import { sendJson } from '../http/respond.js';
 import { asObjectOf } from './body-checks.js';
@@ -32,27 +32,8 @@ export async function serveSubresource(a: HandlerArgs): Promise<void> {
 
   if (sub === 'binding' && info.resource === 'pods') {
     if (ri.verb !== 'create') throw methodNotAllowed();
-    const body = decodeBody(req.body as Buffer | undefined, req.headers['content-type']) as {
-      kind?: string;
-      metadata?: { name?: string };
-      target?: { kind?: string; name?: string };
-    };
-    if (!body || typeof body !== 'object') throw badRequest('the request body must be a Binding object');
-    if (body.kind !== undefined && body.kind !== 'Binding') throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (Binding)`);
-    if (body.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
-    const node = body.target?.name;
-    if (!node) throw badRequest('target.name: Required value: a Binding needs a target node');
-    if (body.target?.kind && body.target.kind !== 'Node') throw badRequest(`target.kind: Unsupported value: ${JSON.stringify(body.target.kind)}: supported values: "Node"`);
-    const bindingRef = { group: '', resource: 'pods/binding' };
-    await ctx.registry.guaranteedUpdate(info, namespace, name, (live: KubeObject) => {
-      const spec = (live.spec ?? {}) as { nodeName?: string };
-      if (live.metadata.deletionTimestamp) throw conflict(bindingRef, name, `pod ${name} is being deleted, cannot be assigned to a host`);
-      if (spec.nodeName) throw conflict(bindingRef, name, `pod ${name} is already assigned to node ${JSON.stringify(spec.nodeName)}`);
-      const status = (live.status ?? {}) as { conditions?: { type: string }[] };
-      const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } as { type: string });
-      return { ...live, spec: { ...spec, nodeName: node }, status: { ...status, conditions } };
-    }, { ...writeOpts(), subresource: 'binding' });
+    const node = bindingTarget(decodeBody(req.body as Buffer | undefined, req.headers['content-type']), name);
+    await ctx.registry.guaranteedUpdate(info, namespace, name, (live) => bindPod(live, node, new Date()), { ...writeOpts(), subresource: 'binding' });
     return void sendJson(reply, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 

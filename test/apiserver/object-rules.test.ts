@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findByResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types/meta.js';
+import { bindingTarget, bindPod } from '../../apiserver/registry/binding.js';
 import { nameForCreate, planDelete, prepareForCreate, resetStatusForCreate, prepareForUpdate, shouldDeleteAfterUpdate } from '../../apiserver/registry/object-rules.js';
 
 const pods = findByResource('', 'pods')!;
@@ -98,5 +99,22 @@ describe('planDelete', () => {
     expect(shouldDeleteAfterUpdate(deploys, { metadata: { deletionTimestamp: 't', finalizers: ['x'] } })).toBe(false);
     expect(shouldDeleteAfterUpdate(deploys, { metadata: {} })).toBe(false);
     expect(shouldDeleteAfterUpdate(pods, { ...pod({}, 'n1'), metadata: { deletionTimestamp: 't', deletionGracePeriodSeconds: 30 } })).toBe(false);
+  });
+});
+
+describe('binding', () => {
+  it('checks the Binding body', () => {
+    expect(bindingTarget({ kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } }, 'p')).toBe('n1');
+    expect(() => bindingTarget({ target: {} }, 'p')).toThrow('target.name: Required value');
+    expect(() => bindingTarget({ metadata: { name: 'q' }, target: { name: 'n' } }, 'p')).toThrow('does not match the name on the URL');
+    expect(() => bindingTarget({ target: { kind: 'Pod', name: 'n' } }, 'p')).toThrow('target.kind: Unsupported value: "Pod"');
+  });
+
+  it('binds once, with PodScheduled', () => {
+    const bound = bindPod(pod(), 'n1', now);
+    expect((bound.spec as { nodeName: string }).nodeName).toBe('n1');
+    expect((bound.status as { conditions: unknown[] }).conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastTransitionTime: '2026-01-02T03:04:05Z' }]);
+    expect(() => bindPod(bound, 'n2', now)).toThrow('pod p is already assigned to node "n1"');
+    expect(() => bindPod(pod({ metadata: { name: 'p', deletionTimestamp: 't' } }), 'n2', now)).toThrow('is being deleted');
   });
 });
