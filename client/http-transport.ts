@@ -89,7 +89,7 @@ export class HttpTransport {
       signal: req.signal,
     };
     const clientReq = (this.secure ? https : http).request(options);
-    const timeout = req.timeoutMs ?? (stream ? 0 : 60_000);
+    const timeout = req.timeoutMs ?? (stream ? 0 : (this.config.requestTimeoutMs ?? 60_000));
     if (timeout > 0) {
       clientReq.setTimeout(timeout, () => clientReq.destroy(new Error(`${req.method} ${req.path}: timed out after ${timeout} ms`)));
     }

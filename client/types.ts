@@ -11,6 +11,8 @@ export interface ClientConfig {
   insecureSkipTLSVerify?: boolean;
   /** User-Agent and the fieldManager default */
   userAgent?: string;
+  /** timeout of an ordinary (non-streaming) request in ms; default 60 s */
+  requestTimeoutMs?: number;
 }
 
 export interface ListOptions {

@@ -15,9 +15,10 @@ import { readManifests } from './manifest-reader.js';
 import { objectRef } from './resource-args.js';
 import { listAll } from './table-fetch.js';
 
+// --validate is accepted for kubectl compatibility: the server validates every object anyway
 export const flags: FlagSpec = {
   values: ['selector', 'field-manager', 'validate', 'output', 'dry-run'],
-  booleans: ['recursive', 'server-side', 'force-conflicts', 'prune', 'all', 'overwrite'],
+  booleans: ['recursive', 'server-side', 'force-conflicts', 'prune', 'all'],
   aliases: { f: 'filename', R: 'recursive', l: 'selector', o: 'output' },
   repeated: ['filename', 'prune-allowlist'],
 };

@@ -21,6 +21,14 @@ export function withGlobalFlags(spec: FlagSpec): FlagSpec {
   };
 }
 
+/** `--request-timeout`: `0` (none), `5s`, `1m`, `500ms` or plain seconds; in ms. */
+export function requestTimeoutMs(s: string | undefined): number {
+  if (!s || s === '0') return 0;
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(s);
+  if (!m) throw new Error(`invalid argument "${s}" for "--request-timeout" flag: invalid duration`);
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
+}
+
 export class CommandContext {
   private loaded: LoadedKubeconfig | undefined;
   private apiClient: ApiClient | undefined;
@@ -70,6 +78,8 @@ export class CommandContext {
       const server = this.str('server');
       const base = server ? { server } : this.kubeconfig().config;
       const config = { ...base, userAgent: `skiffctl/v0.1.0 (${this.commandName})` };
+      const timeout = requestTimeoutMs(this.str('request-timeout'));
+      if (timeout > 0) config.requestTimeoutMs = timeout;
       const token = this.str('token');
       if (token) config.token = token;
       if (this.bool('insecure-skip-tls-verify')) config.insecureSkipTLSVerify = true;

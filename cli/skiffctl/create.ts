@@ -6,6 +6,7 @@ import { manifestTarget } from './manifest-target.js';
 import { readManifests } from './manifest-reader.js';
 import { objectRef } from './resource-args.js';
 
+// --validate is accepted for kubectl compatibility: the server validates every object anyway
 export const flags: FlagSpec = {
   values: ['output', 'field-manager', 'validate', 'dry-run'],
   booleans: ['recursive'],

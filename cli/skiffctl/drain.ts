@@ -11,6 +11,7 @@ import { selectNodes, setUnschedulable } from './node-schedulable.js';
 import { listAll } from './table-fetch.js';
 import { waitDeleted } from './wait-deleted.js';
 
+// pods are always deleted (there is no eviction API), which is what --disable-eviction asks for
 export const flags: FlagSpec = {
   values: ['selector', 'grace-period', 'timeout', 'pod-selector'],
   booleans: ['force', 'ignore-daemonsets', 'delete-emptydir-data', 'delete-local-data', 'disable-eviction'],

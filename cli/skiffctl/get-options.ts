@@ -52,11 +52,3 @@ export function tableOptions(ctx: CommandContext, info: ResourceInfo, extra: Par
     ...extra,
   };
 }
-
-/** `--request-timeout`: `0` (none), `5s`, `1m`, `500ms` or plain seconds. */
-export function requestTimeoutMs(s: string | undefined): number {
-  if (!s || s === '0') return 0;
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(s);
-  if (!m) throw new Error(`invalid argument "${s}" for "--request-timeout" flag: invalid duration`);
-  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
-}

@@ -11,9 +11,9 @@ import { isNotFound } from '../../client/api-error.js';
 import { selectorString } from './selector-text.js';
 
 export const flags: FlagSpec = {
-  values: ['container', 'tail', 'since', 'selector', 'limit-bytes'],
-  booleans: ['follow', 'previous', 'timestamps', 'all-containers'],
-  aliases: { c: 'container', f: 'follow', p: 'previous', l: 'selector' },
+  values: ['container', 'tail', 'since', 'limit-bytes'],
+  booleans: ['follow', 'previous', 'timestamps'],
+  aliases: { c: 'container', f: 'follow', p: 'previous' },
 };
 
 type PodObject = Pod & KubeObject;

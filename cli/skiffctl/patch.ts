@@ -6,6 +6,7 @@ import type { CommandContext } from './command-context.js';
 import { objectNamespace } from './get-options.js';
 import { kindRef, parseResourceArgs } from './resource-args.js';
 import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
 
 export const flags: FlagSpec = {
   values: ['patch', 'type', 'subresource', 'patch-file'],
@@ -15,7 +16,8 @@ export const flags: FlagSpec = {
 export async function run(ctx: CommandContext): Promise<number> {
   const sels = parseResourceArgs(ctx.positionals);
   if (sels.length !== 1 || sels[0].names.length !== 1) throw new Error('patch needs exactly one object: TYPE NAME or TYPE/NAME');
-  const text = ctx.str('patch');
+  const file = ctx.str('patch-file');
+  const text = file !== undefined ? readFileSync(file, 'utf8') : ctx.str('patch');
   if (text === undefined) throw new Error('must specify --patch or --patch-file containing the contents of the patch');
   let body: unknown;
   try {

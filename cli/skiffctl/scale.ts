@@ -10,9 +10,7 @@ import type { Scale } from '../../api/types/apps.js';
 import type { KubeObject } from '../../api/types/meta.js';
 
 export const flags: FlagSpec = {
-  values: ['replicas', 'current-replicas', 'selector', 'timeout'],
-  booleans: ['all'],
-  aliases: { l: 'selector' },
+  values: ['replicas', 'current-replicas'],
 };
 
 export async function run(ctx: CommandContext): Promise<number> {
