@@ -1,5 +1,7 @@
 // skiffctl apply/create against a real apiserver, side by side with kubectl 1.32.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +88,23 @@ describe('skiffctl apply', () => {
     expect(rec.stdout).toBe('pod/tree-c created\npod/tree-a unchanged\npod/tree-b unchanged\n');
     const piped = await h.skiffctl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stdin-a' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }))] }));
     expect(piped).toMatchObject({ code: 0, stdout: 'pod/stdin-a created\n' });
+  });
+
+  it('applies from a URL', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/pod.yaml') res.writeHead(200, { 'Content-Type': 'text/yaml' }).end(pod('url-a'));
+      else res.writeHead(404).end('not here');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await h.skiffctl(['apply', '-f', `${base}/pod.yaml`])).toEqual({ code: 0, stdout: 'pod/url-a created\n', stderr: '' });
+      const missing = await h.skiffctl(['apply', '-f', `${base}/nope.yaml`]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(`unable to read URL "${base}/nope.yaml", server reported 404 Not Found, status code=404`);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('--server-side applies with the kubectl field manager', async () => {
