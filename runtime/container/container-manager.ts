@@ -16,7 +16,7 @@ import type { ImageRecord, ImageStore } from '../images/image-store.js';
 import { podFilePaths } from '../sandbox/pod-files.js';
 import type { PodCgroups } from '../sandbox/pod-cgroups.js';
 import type { SandboxRecord } from '../sandbox/sandbox-record.js';
-import { nowNanos } from '../sandbox/sandbox-manager.js';
+import { nowNanos } from '../cri/timestamps.js';
 import { buildContainerSpec, type SandboxView } from './container-spec.js';
 import { containerKey, type ContainerRecord } from './container-record.js';
 import { criStatusOf, stopSignalOf } from './container-status.js';

@@ -9,6 +9,7 @@ import { alreadyExists, notFound } from '../cri/cri-error.js';
 import type { PodSandboxConfig } from '../cri/cri-types.js';
 import { KeyedMutex } from '../cri/keyed-mutex.js';
 import { resolveId } from '../cri/list-filters.js';
+import { nowNanos } from '../cri/timestamps.js';
 import type { RecordStore } from '../cri/record-store.js';
 import { resultIps, toCniPortMappings } from '../network/cni-config.js';
 import type { PodNetwork } from '../network/cni-network.js';
@@ -30,8 +31,6 @@ export interface SandboxManagerDeps {
   log: Logger;
   hostResolvConfPath?: string;
 }
-
-export const nowNanos = (): number => Date.now() * 1_000_000;
 
 export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
