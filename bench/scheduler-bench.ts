@@ -88,20 +88,22 @@ async function waitFor(file: string, child: ChildProcess, timeoutMs: number): Pr
   }
 }
 
-/** in-process filter+score decisions per second over `nodes` nodes (assuming each pod) */
+/** in-process filter+score decisions per second over `nodes` nodes (assuming each pod); best of 3 */
 function decisionsPerSecond(nodes: number, pods: number): number {
-  const cache = new NodeCache();
-  for (let i = 0; i < nodes; i++) cache.upsertNode(benchNode(i));
   const infos = Array.from({ length: pods }, (_, i) => podInfo(benchPod('default', i)));
-  const dm = new DecisionMaker(defaultProfile());
-  // warm-up
-  for (let i = 0; i < 200; i++) dm.decide(infos[i], cache.nodeList());
-  const t0 = performance.now();
-  for (const info of infos) {
-    const d = dm.decide(info, cache.nodeList());
-    if (d.kind === 'bind') cache.assume(info, d.node, 0, Number.MAX_SAFE_INTEGER);
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const cache = new NodeCache();
+    for (let i = 0; i < nodes; i++) cache.upsertNode(benchNode(i));
+    const dm = new DecisionMaker(defaultProfile());
+    const t0 = performance.now();
+    for (const info of infos) {
+      const d = dm.decide(info, cache.nodeList());
+      if (d.kind === 'bind') cache.assume(info, d.node, 0, Number.MAX_SAFE_INTEGER);
+    }
+    best = Math.max(best, pods / ((performance.now() - t0) / 1000));
   }
-  return pods / ((performance.now() - t0) / 1000);
+  return best;
 }
 
 interface Phase {
@@ -129,6 +131,20 @@ async function phase(nodes: number): Promise<Phase> {
     const podClient = api.resource<PodObj>('pods');
     const nodeSecs = await pool(nodes, CONCURRENCY, async (i) => void (await nodeClient.create(undefined, benchNode(i))));
     console.log(`[${nodes} nodes] created ${nodes} nodes in ${nodeSecs.toFixed(1)} s`);
+    // reference first (so the scheduler then runs against the bigger store): the same number of
+    // binding POSTs straight at the apiserver, no decisions
+    await api.resource('namespaces').create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ref' } });
+    await pool(PODS, CONCURRENCY, async (i) => void (await podClient.create('ref', benchPod('ref', i))));
+    const refSecs = await pool(PODS, BIND_IN_FLIGHT, async (i) => {
+      await podClient.createSubresource('ref', `pod-${i}`, 'binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: `pod-${i}`, namespace: 'ref' },
+        target: { apiVersion: 'v1', kind: 'Node', name: `bench-node-${i % nodes}` },
+      });
+    });
+    const referenceBindsPerSecond = PODS / refSecs;
+    console.log(`[${nodes} nodes] reference: ${PODS} direct binding POSTs (${BIND_IN_FLIGHT} in flight, no decisions) = ${referenceBindsPerSecond.toFixed(0)}/s`);
     const podSecs = await pool(PODS, CONCURRENCY, async (i) => void (await podClient.create('default', benchPod('default', i))));
     console.log(`[${nodes} nodes] created ${PODS} pending pods in ${podSecs.toFixed(1)} s (${(PODS / podSecs).toFixed(0)}/s)`);
 
@@ -166,24 +182,8 @@ async function phase(nodes: number): Promise<Phase> {
     const used = new Set(all.items.map((p) => p.spec?.nodeName)).size;
     console.log(`[${nodes} nodes] scheduler: ${PODS} pods bound in ${secs.toFixed(2)} s = ${podsPerSecond.toFixed(0)} pods/s (${bound} bound, on ${used} nodes)`);
     if (bound !== PODS) throw new Error(`only ${bound} of ${PODS} pods are bound`);
+    console.log(`[${nodes} nodes] the scheduler reaches ${((100 * podsPerSecond) / referenceBindsPerSecond).toFixed(0)}% of the direct-binding reference`);
 
-    // reference: the same number of binding POSTs straight at the apiserver, no decisions
-    await pool(PODS, CONCURRENCY, async (i) => void (await podClient.create('ref', benchPod('ref', i)).catch(async (e: unknown) => {
-      if ((e as { code?: number }).code === 404) {
-        await api.resource('namespaces').create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ref' } }).catch(() => undefined);
-        await podClient.create('ref', benchPod('ref', i));
-      } else throw e;
-    })));
-    const refSecs = await pool(PODS, BIND_IN_FLIGHT, async (i) => {
-      await podClient.createSubresource('ref', `pod-${i}`, 'binding', {
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name: `pod-${i}`, namespace: 'ref' },
-        target: { apiVersion: 'v1', kind: 'Node', name: `bench-node-${i % nodes}` },
-      });
-    });
-    const referenceBindsPerSecond = PODS / refSecs;
-    console.log(`[${nodes} nodes] reference: ${PODS} direct binding POSTs (${BIND_IN_FLIGHT} in flight) = ${referenceBindsPerSecond.toFixed(0)}/s; scheduler reaches ${((100 * podsPerSecond) / referenceBindsPerSecond).toFixed(0)}% of it`);
     return { nodes, podsPerSecond, referenceBindsPerSecond };
   } finally {
     child.kill('SIGTERM');
