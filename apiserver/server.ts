@@ -12,6 +12,7 @@ import { EtcdStore } from './storage/etcd-store.js';
 import { StoreError } from './storage/object-store.js';
 import { startManagedEtcd, type ManagedEtcd } from './storage/managed-etcd.js';
 import { WatchCacheRegistry } from './storage/watch-cache.js';
+import { Compactor } from './storage/compactor.js';
 import { collectionPrefix, objectKey, resourcePrefix } from './storage/keys.js';
 import { ensurePki } from './pki.js';
 import { ensureAdminToken, TokenFileAuthenticator } from './auth/token-file.js';
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   insecureBind?: string;
   logger?: Logger;
   bookmarkIntervalMs?: number;
+  /** compact etcd history this often (default 5 minutes; 0: never) */
+  compactionIntervalMs?: number;
 }
 
 export interface ApiServerHandle {
@@ -115,6 +118,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServerH
     await ensureNamespaces(registry);
     await namespaces.start();
     cleanups.push(async () => namespaces.stop());
+
+    const compactor = new Compactor(store, log);
+    compactor.start(opts.compactionIntervalMs ?? 5 * 60_000);
+    cleanups.push(async () => compactor.stop());
 
     const closing = new AbortController();
     setMaxListeners(0, closing.signal); // one listener per open watch
