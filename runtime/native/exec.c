@@ -35,7 +35,7 @@ int exec_main(int argc, char **argv) {
   int rc = plan_load(argv[2], &plan, err, sizeof err);
   unlink(argv[2]);
   if (rc < 0) return fail(err);
-  if (join_cgroups(&plan, err, sizeof err) < 0) return fail(err);
+  if (join_cgroups(&plan, 0, err, sizeof err) < 0) return fail(err);
   int fds[16], types[16], nj = 0;
   for (int i = 0; i < plan.n && nj < 16; i++) {
     const struct plan_op *o = &plan.ops[i];

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,40 +78,50 @@ static void run_init(const struct plan *p, int up, int down) {
   exec_process(p, path);
 }
 
-/* ---- stage 1: cgroups, namespaces, fork of stage 2 ---- */
-static void run_stage1(const struct plan *p, int up, int down, const sigset_t *oldmask) {
-  char err[4096];
-  sigprocmask(SIG_SETMASK, oldmask, NULL);
-  signal(SIGPIPE, SIG_DFL);
-  if (join_cgroups(p, err, sizeof err) < 0) fail_up(up, err);
-  int fds[16], types[16], nj = 0, newflags = 0;
+/* ---- namespaces to join: opened (and checked with NS_GET_NSTYPE) before any is entered ---- */
+struct joins {
+  int fds[16], types[16], n, newflags, mount;
+};
+
+static int open_joins(const struct plan *p, struct joins *j, char *err, size_t errlen) {
+  memset(j, 0, sizeof *j);
   for (int i = 0; i < p->n; i++) {
     const struct plan_op *o = &p->ops[i];
-    if (strcmp(o->op, "nsnew") == 0 && o->nf >= 1) newflags |= ns_type_flag(o->f[0]);
-    if (strcmp(o->op, "nsjoin") != 0 || o->nf < 3 || nj == 16) continue;
+    if (strcmp(o->op, "nsnew") == 0 && o->nf >= 1) j->newflags |= ns_type_flag(o->f[0]);
+    if (strcmp(o->op, "nsjoin") != 0 || o->nf < 3 || j->n == 16) continue;
     int fd = open(o->f[1], O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      snprintf(err, sizeof err, "%s: open %s: %s", o->f[2], o->f[1], strerror(errno));
-      fail_up(up, err);
-    }
+    if (fd < 0) return snprintf(err, errlen, "%s: open %s: %s", o->f[2], o->f[1], strerror(errno)), -1;
     int want = ns_type_flag(o->f[0]);
     int got = ioctl(fd, NS_GET_NSTYPE);
     if (got < 0 || got != want) {
-      snprintf(err, sizeof err, "%s: \"%s\" is not a %s namespace", o->f[2], o->f[1], o->f[0]);
-      fail_up(up, err);
+      close(fd);
+      return snprintf(err, errlen, "%s: \"%s\" is not a %s namespace", o->f[2], o->f[1], o->f[0]), -1;
     }
-    fds[nj] = fd;
-    types[nj++] = want;
+    if (want == CLONE_NEWNS) j->mount = 1;
+    j->fds[j->n] = fd;
+    j->types[j->n++] = want;
   }
-  for (int i = 0; i < nj; i++) {
-    if (setns(fds[i], types[i]) < 0) {
-      snprintf(err, sizeof err, "join namespace %d: %s", types[i], strerror(errno));
-      fail_up(up, err);
-    }
-    close(fds[i]);
+  return 0;
+}
+
+static int enter_joins(struct joins *j, char *err, size_t errlen) {
+  for (int i = 0; i < j->n; i++) {
+    if (setns(j->fds[i], j->types[i]) < 0) return snprintf(err, errlen, "join namespace 0x%x: %s", j->types[i], strerror(errno)), -1;
+    close(j->fds[i]);
   }
-  if (newflags && unshare(newflags) < 0) {
-    snprintf(err, sizeof err, "unshare namespaces 0x%x: %s", newflags, strerror(errno));
+  j->n = 0;
+  return 0;
+}
+
+/* ---- stage 1 (only when a mount namespace is joined): cgroups, namespaces, fork of stage 2 ---- */
+static void run_stage1(const struct plan *p, struct joins *j, int up, int down, const sigset_t *oldmask) {
+  char err[4096];
+  sigprocmask(SIG_SETMASK, oldmask, NULL);
+  signal(SIGPIPE, SIG_DFL);
+  if (join_cgroups(p, 0, err, sizeof err) < 0) fail_up(up, err);
+  if (enter_joins(j, err, sizeof err) < 0) fail_up(up, err);
+  if (j->newflags && unshare(j->newflags) < 0) {
+    snprintf(err, sizeof err, "unshare namespaces 0x%x: %s", j->newflags, strerror(errno));
     fail_up(up, err);
   }
   pid_t child = fork();
@@ -247,17 +258,59 @@ static int run_monitor(const char *planfile, int detach) {
   int up[2], down[2];
   if (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0) return notify("error pipe: %s\n", strerror(errno)), 1;
 
-  pid_t stage1 = fork();
-  if (stage1 < 0) return notify("error fork: %s\n", strerror(errno)), 1;
-  if (stage1 == 0) {
-    close(up[0]);
-    close(down[1]);
-    if (!inherit) {
-      dup2(nullfd, 0);
-      dup2(logpath ? outp[1] : nullfd, 1);
-      dup2(logpath ? errp[1] : nullfd, 2);
+  struct joins joins;
+  if (open_joins(&plan, &joins, err, sizeof err) < 0) return notify("error %s\n", err), 1;
+  pid_t stage1 = -1, init = 0;
+  if (!joins.mount) {
+    /* one step, like crun: the monitor joins the namespaces given (none of them changes its view of
+       the filesystem) and clones the init straight into the new ones; it places the init in its
+       cgroup before the init does anything */
+    if (enter_joins(&joins, err, sizeof err) < 0) return notify("error %s\n", err), 1;
+    /* a cgroup namespace is rooted where its creator is: the init unshares it once placed */
+    int later = joins.newflags & CLONE_NEWCGROUP;
+    init = (pid_t)syscall(SYS_clone, (unsigned long)(joins.newflags & ~later) | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (init < 0) return notify("error clone: %s\n", strerror(errno)), 1;
+    if (init == 0) {
+      close(up[0]);
+      close(down[1]);
+      if (!inherit) {
+        dup2(nullfd, 0);
+        dup2(logpath ? outp[1] : nullfd, 1);
+        dup2(logpath ? errp[1] : nullfd, 2);
+      }
+      sigprocmask(SIG_SETMASK, &oldmask, NULL);
+      signal(SIGPIPE, SIG_DFL);
+      char c = 0;
+      ssize_t r;
+      do r = read(down[0], &c, 1);
+      while (r < 0 && errno == EINTR);
+      if (r != 1 || c != 'c') _exit(1);
+      if (later && unshare(later) < 0) {
+        snprintf(err, sizeof err, "unshare cgroup namespace: %s", strerror(errno));
+        fail_up(up[1], err);
+      }
+      run_init(&plan, up[1], down[0]);
     }
-    run_stage1(&plan, up[1], down[0], &oldmask);
+    if (join_cgroups(&plan, init, err, sizeof err) < 0) {
+      kill(init, SIGKILL);
+      waitpid(init, NULL, 0);
+      return notify("error %s\n", err), 1;
+    }
+    write(down[1], "c", 1);
+  } else {
+    stage1 = fork();
+    if (stage1 < 0) return notify("error fork: %s\n", strerror(errno)), 1;
+    if (stage1 == 0) {
+      close(up[0]);
+      close(down[1]);
+      if (!inherit) {
+        dup2(nullfd, 0);
+        dup2(logpath ? outp[1] : nullfd, 1);
+        dup2(logpath ? errp[1] : nullfd, 2);
+      }
+      run_stage1(&plan, &joins, up[1], down[0], &oldmask);
+    }
+    for (int i = 0; i < joins.n; i++) close(joins.fds[i]);
   }
   close(up[1]);
   close(down[0]);
@@ -271,7 +324,6 @@ static int run_monitor(const char *planfile, int detach) {
   /* read what the stages report: "pid N", then "ready" or "error MESSAGE" */
   FILE *upf = fdopen(up[0], "r");
   char line[4200];
-  pid_t init = 0;
   int ready = 0;
   while (fgets(line, sizeof line, upf)) {
     line[strcspn(line, "\n")] = 0;
@@ -280,7 +332,7 @@ static int run_monitor(const char *planfile, int detach) {
     else if (strncmp(line, "error ", 6) == 0) { notify("error %s\n", line + 6); break; }
   }
   int st;
-  waitpid(stage1, &st, 0);
+  if (stage1 > 0) waitpid(stage1, &st, 0);
   if (!ready) {
     if (init > 0) {
       kill(init, SIGKILL);

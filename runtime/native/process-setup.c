@@ -32,11 +32,13 @@ int ns_type_flag(const char *type) {
   return 0;
 }
 
-int join_cgroups(const struct plan *p, char *err, size_t errlen) {
+int join_cgroups(const struct plan *p, pid_t pid, char *err, size_t errlen) {
+  char txt[24];
+  snprintf(txt, sizeof txt, "%d", (int)pid);
   for (int i = 0; i < p->n; i++) {
     const struct plan_op *o = &p->ops[i];
     if (strcmp(o->op, "cgroup") != 0 || o->nf < 1) continue;
-    if (write_file(o->f[0], "0") < 0)
+    if (write_file(o->f[0], txt) < 0)
       return snprintf(err, errlen, "join cgroup %s: %s", o->f[0], strerror(errno)), -1;
   }
   return 0;

@@ -38,7 +38,8 @@ int setup_rootfs(const struct plan *p, char *err, size_t errlen);
 int setup_process(const struct plan *p, char *err, size_t errlen);
 int resolve_exec(const struct plan *p, char *out, size_t outlen, char *err, size_t errlen);
 void exec_process(const struct plan *p, const char *path);
-int join_cgroups(const struct plan *p, char *err, size_t errlen);
+/* writes PID (0: the caller) into every "cgroup" step's cgroup.procs file */
+int join_cgroups(const struct plan *p, pid_t pid, char *err, size_t errlen);
 int ns_type_flag(const char *type);
 
 /* modes */

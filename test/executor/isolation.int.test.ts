@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -103,6 +103,17 @@ describe('executor isolation', () => {
     expect(readlinkSync(`/proc/${s1.pid}/ns/net`)).toBe(readlinkSync(`/proc/${holder}/ns/net`));
     expect(readlinkSync(`/proc/${s1.pid}/ns/pid`)).not.toBe(readlinkSync(`/proc/${s2.pid}/ns/pid`));
     expect(readlinkSync(`/proc/${s1.pid}/ns/mnt`)).not.toBe(readlinkSync(`/proc/${s2.pid}/ns/mnt`));
+  });
+
+  test('joining a given mount namespace (the two-stage path) still builds the container in it', async () => {
+    const holder = spawn('unshare', ['--mount', '--propagation', 'private', 'sleep', '100'], { stdio: 'ignore' });
+    pids.push(holder.pid as number);
+    const nsPath = `/proc/${holder.pid}/ns/mnt`;
+    for (let i = 0; i < 100 && readlinkSync(nsPath) === readlinkSync('/proc/self/ns/mnt'); i++) await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(join(f.rootfs, 'which'), 'joined');
+    const { st, out } = await runIn(f, 'mj', f.bundle('mj', { args: ['sh', '-c', 'cat /which; echo; echo pid=$$'], joinNamespaces: { mount: nsPath } }));
+    expect(st.exitCode).toBe(0);
+    expect(out).toBe('joined\npid=1');
   });
 
   test('on an overlay rootfs, writes land in the upper dir only', async () => {
