@@ -18,6 +18,7 @@ const commands: Record<string, { module: string; summary: string }> = {
   annotate: { module: './skiffctl/annotate.js', summary: 'Update the annotations on a resource' },
   patch: { module: './skiffctl/patch.js', summary: 'Update fields of a resource (strategic, merge or JSON patch)' },
   logs: { module: './skiffctl/logs.js', summary: 'Print the logs for a container in a pod' },
+  exec: { module: './skiffctl/exec.js', summary: 'Execute a command in a container' },
   rollout: { module: './skiffctl/rollout.js', summary: 'Manage the rollout of a resource: status, history, undo, restart' },
   cordon: { module: './skiffctl/cordon.js', summary: 'Mark node as unschedulable' },
   uncordon: { module: './skiffctl/uncordon.js', summary: 'Mark node as schedulable' },
