@@ -227,15 +227,20 @@ class Unpacker {
       await this.defer(() => this.writeWhole(abs, entry, data));
       return;
     }
-    const fh = await fs.promises.open(abs, O_WRITE_NEW, 0o600);
+    // big files stream through synchronous writes: unpacking runs on a worker thread, and this
+    // leaves the shared libuv pool to the concurrent small creations
+    const fd = fs.openSync(abs, O_WRITE_NEW, 0o600);
     try {
       for await (const chunk of body) {
         let off = 0;
-        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+        while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
       }
-      await this.finishFile(fh, abs, entry);
+      fs.fchownSync(fd, entry.uid, entry.gid);
+      fs.fchmodSync(fd, entry.mode);
+      this.setXattrs(abs, entry);
+      fs.futimesSync(fd, entry.mtime, entry.mtime);
     } finally {
-      await fh.close();
+      fs.closeSync(fd);
     }
   }
 
