@@ -3,6 +3,7 @@ import { ImageInUseError, ImageNotFoundError, RegistryNotFoundError, RegistryUna
 import type { AuthConfig as StoreAuth, ImageRecord, ImageStore } from '../images/image-store.js';
 import { InvalidReferenceError } from '../images/reference.js';
 import { CriError, invalidArgument } from './cri-error.js';
+import { nowNanos } from './timestamps.js';
 import type * as cri from './cri-types.js';
 import { status as grpcStatus } from '@grpc/grpc-js';
 
@@ -100,7 +101,7 @@ export class ImageServiceHandlers {
     const u = await this.images.usage();
     return {
       image_filesystems: [
-        { timestamp: Date.now() * 1_000_000, fs_id: { mountpoint: u.mountpoint }, used_bytes: { value: u.usedBytes }, inodes_used: { value: u.inodesUsed } },
+        { timestamp: nowNanos(), fs_id: { mountpoint: u.mountpoint }, used_bytes: { value: u.usedBytes }, inodes_used: { value: u.inodesUsed } },
       ],
       container_filesystems: [],
     };

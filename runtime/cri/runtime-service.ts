@@ -11,7 +11,9 @@ import type { ContainerRecord } from '../container/container-record.js';
 import { invalidArgument, notFound, unimplemented } from './cri-error.js';
 import { parseNetDev, toContainer, toContainerStats, toContainerStatus, toPodSandbox, toPodSandboxStats, toPodSandboxStatus } from './cri-converters.js';
 import type * as cri from './cri-types.js';
+import { rfc3339ToNanos } from '../container/container-status.js';
 import { CpuRateTracker } from './cpu-rate.js';
+import { nowNanos } from './timestamps.js';
 import { idMatches, labelsMatch } from './list-filters.js';
 import { checkResources, validateContainerConfig, validateSandboxConfig } from './request-validation.js';
 
@@ -102,7 +104,7 @@ export class RuntimeServiceHandlers {
     if (req.verbose) {
       info.info = JSON.stringify({ pid: rec.pause?.pid ?? 0, netns: rec.netnsPath, cgroupParent: rec.cgroupParent, cniResult: rec.cniResult ?? null });
     }
-    return { status: toPodSandboxStatus(rec, ready), info, containers_statuses: [], timestamp: Date.now() * 1_000_000 };
+    return { status: toPodSandboxStatus(rec, ready), info, containers_statuses: [], timestamp: nowNanos() };
   }
 
   async ListPodSandbox(req: cri.ListPodSandboxRequest): Res<cri.ListPodSandboxResponse> {
@@ -210,7 +212,7 @@ export class RuntimeServiceHandlers {
     try {
       const s = await this.d.containers.stats(rec);
       const limit = rec.config.linux?.resources?.memory_limit_in_bytes ?? 0;
-      const ts = Date.parse(s.exec.timestamp) * 1_000_000 || Date.now() * 1_000_000;
+      const ts = rfc3339ToNanos(s.exec.timestamp) || nowNanos();
       const rate = this.cpuRates.sample(`c:${rec.id}`, s.exec.cpuUsageNanos, ts);
       return toContainerStats(rec, s.exec, { mountpoint: this.d.containerFsMountpoint, bytes: s.writableBytes, inodes: s.writableInodes }, limit, rate, ts);
     } catch {
@@ -253,7 +255,7 @@ export class RuntimeServiceHandlers {
       const s = await this.containerStats(c);
       if (s) containers.push(s);
     }
-    const ts = Date.now() * 1_000_000;
+    const ts = nowNanos();
     return toPodSandboxStats(rec, usage, net, containers, this.cpuRates.sample(`p:${rec.id}`, usage.cpuUsageNanos, ts), ts);
   }
 
