@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod, ReplicaSet } from '../../api/types/index.js';
+import type { Pod, PodPhase, ReplicaSet } from '../../api/types/index.js';
 import { manageReplicas, replicaSetStatus } from '../../controller/replicaset/replicaset-decision.js';
 import { compareForDeletion } from '../../controller/replicaset/pod-ranking.js';
 import { claimObjects } from '../../controller/common/controller-ref.js';
@@ -11,7 +11,7 @@ const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
 
 interface PodOpts {
   node?: string;
-  phase?: Pod['status'] extends infer S ? (S extends { phase?: infer P } ? P : never) : never;
+  phase?: PodPhase;
   ready?: boolean;
   readySince?: number;
   created?: number;

@@ -1,6 +1,6 @@
 // Helpers for the rollout end-to-end tests: a Deployment manifest, waiting for a rollout, and a
 // watcher that checks maxSurge / maxUnavailable on every pod event.
-import type { Deployment, KubeObject, Pod } from '../../api/types/index.js';
+import type { Deployment, DeploymentStrategy, KubeObject, Pod } from '../../api/types/index.js';
 import type { ApiClient } from '../../client/rest-client.js';
 import type { Watch } from '../../client/types.js';
 import { eventually } from '../fixtures/control-plane.js';
@@ -8,7 +8,7 @@ import { eventually } from '../fixtures/control-plane.js';
 export type DeployObj = Deployment & KubeObject;
 export type PodObj = Pod & KubeObject;
 
-export function webDeployment(name: string, replicas: number, image: string, strategy: Deployment['spec'] extends infer S ? (S extends { strategy?: infer T } ? T : never) : never): DeployObj {
+export function webDeployment(name: string, replicas: number, image: string, strategy: DeploymentStrategy): DeployObj {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
