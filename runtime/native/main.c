@@ -86,5 +86,6 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "exec") == 0) return exec_main(argc, argv);
   if (strcmp(argv[1], "zygote") == 0) return zygote_main(argc, argv);
   if (strcmp(argv[1], "pause") == 0) return pause_main(argc, argv);
+  if (strcmp(argv[1], "connect") == 0) return connect_main(argc, argv);
   return usage();
 }

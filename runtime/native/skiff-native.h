@@ -47,6 +47,8 @@ int monitor_main(int argc, char **argv);
 int zygote_main(int argc, char **argv);
 int exec_main(int argc, char **argv);
 int pause_main(int argc, char **argv);
+/* connect NETNS PORT: a TCP connection to localhost:PORT inside a network namespace, relayed over stdio */
+int connect_main(int argc, char **argv);
 
 /* small helpers (main.c) */
 int write_all(int fd, const void *buf, size_t len);
