@@ -91,6 +91,11 @@ class LeaseElector implements LeaderElectionHandle {
   private async run(): Promise<void> {
     while (!this.stopped) {
       if (await this.tryAcquireOrRenew()) {
+        if (this.stopped) {
+          // stop() came while this acquire was in flight: give the lease back
+          await this.release();
+          break;
+        }
         this.becomeLeader();
         let lastRenew = Date.now();
         while (!this.stopped) {
@@ -209,11 +214,16 @@ class LeaseElector implements LeaderElectionHandle {
     if (this.stopped) return;
     this.stopped = true;
     this.wake.abort();
-    await this.loop;
+    // a request in flight to an unreachable server must not hold shutdown for its whole timeout
+    await Promise.race([this.loop, delay(this.retryMs)]);
     const wasLeader = this.leading;
     this.loseLeadership();
-    if (wasLeader) await this.release();
+    if (wasLeader) await Promise.race([this.release(), delay(Math.min(2_000, this.renewDeadlineMs))]);
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Starts campaigning at once; returns the handle. */
