@@ -37,6 +37,8 @@ export interface PodActions {
   sandboxId?: string;
   killContainers: ContainerToKill[];
   stopSandboxes: string[];
+  /** dead sandboxes no longer needed: all but the newest dead one, once a newer one is ready */
+  removeSandboxes: string[];
   /** exited containers no longer needed (only the newest two attempts per name are kept) */
   removeContainers: string[];
   /** at most one init container, or the app containers */
@@ -159,7 +161,7 @@ function garbageContainers(rp: RuntimePod): string[] {
 }
 
 function emptyActions(): PodActions {
-  return { createSandbox: false, sandboxAttempt: 0, killContainers: [], stopSandboxes: [], removeContainers: [], startContainers: [], waiting: {} };
+  return { createSandbox: false, sandboxAttempt: 0, killContainers: [], stopSandboxes: [], removeSandboxes: [], removeContainers: [], startContainers: [], waiting: {} };
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -292,7 +294,17 @@ export function computePodActions(input: ComputeInput): PodActions {
   return finish(actions, rp);
 }
 
+/** Dead sandboxes older than the newest dead one, when a ready sandbox has replaced them. */
+function garbageSandboxes(rp: RuntimePod): string[] {
+  const current = currentSandbox(rp);
+  if (!current) return [];
+  const dead = sandboxesNewestFirst(rp).filter((s) => s.state !== 'SANDBOX_READY');
+  const busy = new Set(rp.containers.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED').map((c) => c.sandboxId));
+  return dead.slice(1).filter((s) => s.attempt < current.attempt && !busy.has(s.id)).map((s) => s.id);
+}
+
 function finish(actions: PodActions, rp: RuntimePod): PodActions {
   actions.removeContainers = garbageContainers(rp);
+  actions.removeSandboxes = garbageSandboxes(rp);
   return actions;
 }

@@ -129,7 +129,14 @@ export class PodSyncer {
   }
 
   private hasWork(a: PodActions): boolean {
-    return a.createSandbox || a.killContainers.length > 0 || a.stopSandboxes.length > 0 || a.removeContainers.length > 0 || a.startContainers.length > 0;
+    return (
+      a.createSandbox ||
+      a.killContainers.length > 0 ||
+      a.stopSandboxes.length > 0 ||
+      a.removeSandboxes.length > 0 ||
+      a.removeContainers.length > 0 ||
+      a.startContainers.length > 0
+    );
   }
 
   private async apply(pod: Pod, rp: RuntimePod, a: PodActions, waiting: Record<string, WaitingReason>): Promise<number | undefined> {
@@ -144,6 +151,7 @@ export class PodSyncer {
     );
     for (const id of a.stopSandboxes) await rt.stopPodSandbox(id);
     for (const id of a.removeContainers) await rt.removeContainer(id);
+    for (const id of a.removeSandboxes) await rt.removePodSandbox(id);
     if (a.startContainers.length === 0 && !a.createSandbox) return undefined;
 
     const volumes = await this.d.volumes.setUp(pod);

@@ -239,6 +239,15 @@ describe('computePodActions', () => {
       want: (a) => expect(a.removeContainers.sort()).toEqual(['app-0', 'app-1']),
     },
     {
+      name: 'dead sandboxes beyond the newest dead one are removed once a newer sandbox is ready',
+      pod: pod(),
+      runtime: rt(
+        [sb({ id: 'old0', attempt: 0, state: 'SANDBOX_NOTREADY' }), sb({ id: 'old1', attempt: 1, state: 'SANDBOX_NOTREADY' }), sb({ id: 'sb1', attempt: 2 })],
+        [ct('app'), ct('side')],
+      ),
+      want: (a) => expect(a.removeSandboxes).toEqual(['old0']),
+    },
+    {
       name: 'created but never started (kubelet died in between): killed',
       pod: pod(),
       runtime: rt([sb()], [ct('app', { state: 'CONTAINER_CREATED', startedAt: 0 }), ct('side')]),
