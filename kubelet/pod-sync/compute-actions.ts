@@ -32,6 +32,7 @@ export interface WaitingReason {
 export interface PodActions {
   /** run a new sandbox (after stopping the containers and sandboxes listed) */
   createSandbox: boolean;
+  /** the attempt of the new sandbox, or of the current one */
   sandboxAttempt: number;
   /** the ready sandbox to start containers in, when not creating one */
   sandboxId?: string;
@@ -232,6 +233,7 @@ export function computePodActions(input: ComputeInput): PodActions {
   }
 
   actions.sandboxId = current.id;
+  actions.sandboxAttempt = current.attempt;
   const sid = current.id;
   const policy = restartPolicyOf(pod);
 
