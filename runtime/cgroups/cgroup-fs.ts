@@ -74,6 +74,16 @@ export function descendants(dir: string): string[] {
   return out;
 }
 
+/** removes DIR if it is an empty leaf (the common case after a container exited): true when gone */
+export function removeIfIdle(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 /** SIGKILLs what is in DIR (and below) until it is empty, then removes it; KILL lets a driver freeze or use cgroup.kill */
 export async function killAndRemove(dirs: string[], kill: (dir: string) => void): Promise<void> {
   for (const dir of dirs) {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CgroupDriver, CgroupMountSource, CgroupResources, CgroupStats } from './cgroup-driver.js';
 import { CgroupError } from './cgroup-driver.js';
-import { descendants, killAndRemove, killPids, mkdirLevels, readNumber, readPids, readText, removeDirs, writeValue } from './cgroup-fs.js';
+import { descendants, killAndRemove, killPids, mkdirLevels, readNumber, readPids, readText, removeDirs, removeIfIdle, writeValue } from './cgroup-fs.js';
 import { parseKeyValues, v1Writes, validateResources } from './cgroup-resources.js';
 
 // the controllers Skiff sets or reads; others (hugetlb, net_cls, perf_event) keep containers in their root
@@ -126,7 +126,7 @@ export class CgroupV1Driver implements CgroupDriver {
     const freezer = this.dir('freezer', path);
     for (const h of this.dirs) {
       const top = join(h, path);
-      if (!existsSync(top)) continue;
+      if (removeIfIdle(top)) continue;
       await killAndRemove([...descendants(top), top], (dir) => {
         // freeze so nothing forks between reading the list and killing it, then thaw so the kills land
         const rel = dir.slice(h.length + 1);

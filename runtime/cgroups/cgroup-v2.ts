@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupDriver, CgroupMountSource, CgroupResources, CgroupStats } from './cgroup-driver.js';
 import { CgroupError } from './cgroup-driver.js';
-import { descendants, killAndRemove, killPids, mkdirLevels, readNumber, readPids, readText, removeDirs, writeValue } from './cgroup-fs.js';
+import { descendants, killAndRemove, killPids, mkdirLevels, readNumber, readPids, readText, removeDirs, removeIfIdle, writeValue } from './cgroup-fs.js';
 import { parseKeyValues, v2Writes, validateResources } from './cgroup-resources.js';
 
 const wanted = ['cpuset', 'cpu', 'io', 'memory', 'pids', 'hugetlb'];
@@ -91,7 +91,7 @@ export class CgroupV2Driver implements CgroupDriver {
 
   async destroy(path: string): Promise<void> {
     const top = join(this.root, path);
-    if (!existsSync(top)) return;
+    if (removeIfIdle(top)) return;
     await killAndRemove([...descendants(top), top], (dir) => {
       const kill = join(dir, 'cgroup.kill');
       if (existsSync(kill)) {

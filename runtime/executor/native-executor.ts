@@ -341,6 +341,18 @@ export class NativeExecutor implements Executor {
     });
   }
 
+  /** makes the monitor reopen the container's log file (after a rotation: CRI ReopenContainerLog) */
+  async reopenLog(id: string): Promise<void> {
+    const c = this.loadOrThrow(id);
+    if (!c.logPath) throw new ExecutorError('FailedPrecondition', `container "${id}" has no log file`);
+    if (this.store.exit(id) || !this.alive(c)) throw new ExecutorError('FailedPrecondition', `container "${id}" is not running`);
+    // the monitor is the init's parent (it is the init's subreaper and never re-parents it)
+    const status = readFileSync(`/proc/${c.pid}/status`, 'utf8');
+    const monitor = Number(/PPid:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    if (monitor <= 1) throw new ExecutorError('Internal', `container "${id}": its monitor is gone`);
+    process.kill(monitor, 'SIGUSR1');
+  }
+
   async stats(id: string): Promise<ContainerStats> {
     const c = this.loadOrThrow(id);
     const s = await this.cgroups.stats(c.cgroupPath);

@@ -5,6 +5,7 @@
 //   <root>/layers/<chainID hex>/   unpacked layers (overlay lower dirs)
 //   <root>/images/<id hex>.json    image records, plus images/names.json (name → ID)
 //   <root>/registries.json         the registry hosts config (see hosts-config.ts)
+//   <root>/lock                    flock'd: shared by pulls and imports, exclusive for rm and gc
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { importArchive } from './archive-importer.js';
@@ -51,7 +52,7 @@ export class LocalImageStore implements ImageStore {
   private readonly layers: LayerStore;
   private readonly records: ImageRecords;
   private readonly transport = new HttpTransport();
-  private readonly lock = new StoreLock();
+  private readonly lock: StoreLock;
   private readonly blobFlights = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: ImageStoreOptions = {}) {
@@ -60,6 +61,7 @@ export class LocalImageStore implements ImageStore {
     this.content = new ContentStore(this.root);
     this.layers = new LayerStore(this.root);
     this.records = new ImageRecords(this.root);
+    this.lock = new StoreLock(path.join(this.root, 'lock'));
   }
 
   async pull(ref: string, opts: { auth?: AuthConfig; onProgress?: (p: PullProgress) => void } = {}): Promise<ImageRecord> {

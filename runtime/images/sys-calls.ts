@@ -1,5 +1,6 @@
 // libc calls Node lacks, through koffi: mknod (device nodes, whiteouts), lsetxattr/lgetxattr
-// (overlay opaque dirs, pax xattrs) and utimensat with AT_SYMLINK_NOFOLLOW and nanoseconds.
+// (overlay opaque dirs, pax xattrs), utimensat with AT_SYMLINK_NOFOLLOW and nanoseconds, and
+// flock (the store lock shared with other processes).
 // Every binding of the image store lives here.
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
@@ -25,6 +26,7 @@ interface LibcFns {
   lsetxattr: (path: string, name: string, value: Buffer, size: number, flags: number) => number;
   lgetxattr: (path: string, name: string, value: Buffer | null, size: number) => number;
   utimensat: (dirfd: number, path: string, times: Buffer, flags: number) => number;
+  flock: (fd: number, op: number) => number;
 }
 
 let libc: LibcFns | undefined;
@@ -37,6 +39,7 @@ function fns(): LibcFns {
       lsetxattr: lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
       lgetxattr: lib.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
       utimensat: lib.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
+      flock: lib.func('int flock(int fd, int op)'),
     };
   }
   return libc;
@@ -104,4 +107,21 @@ export function lutimesNs(path: string, atimeSec: number, mtimeSec: number): voi
   put(0, atimeSec);
   put(16, mtimeSec);
   check(fns().utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW), 'utimensat', path);
+}
+
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+const LOCK_NB = 4;
+export const LOCK_UN = 8;
+
+/** flock without blocking: true when taken, false when someone else holds a conflicting lock */
+export function tryFlock(fd: number, op: typeof LOCK_SH | typeof LOCK_EX, what: string): boolean {
+  if (fns().flock(fd, op | LOCK_NB) === 0) return true;
+  const errno = koffi().errno();
+  if (errno === constants.errno.EWOULDBLOCK) return false;
+  throw new SysCallError('flock', what, errno);
+}
+
+export function funlock(fd: number, what: string): void {
+  check(fns().flock(fd, LOCK_UN), 'flock(LOCK_UN)', what);
 }

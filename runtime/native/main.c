@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +83,10 @@ int main(int argc, char **argv) {
   ensure_sealed_exe(argv);
   /* hold nothing the caller leaked: only stdio and the report channel (fd 3) stay */
   syscall(SYS_close_range, strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "zygote") == 0 ? 3U : 4U, ~0U, 0);
+  /* a readable name in ps/top instead of the memfd's fd number */
+  char name[16];
+  snprintf(name, sizeof name, "skiff-%s", argv[1]);
+  prctl(PR_SET_NAME, name, 0, 0, 0);
   if (strcmp(argv[1], "monitor") == 0) return monitor_main(argc, argv);
   if (strcmp(argv[1], "exec") == 0) return exec_main(argc, argv);
   if (strcmp(argv[1], "zygote") == 0) return zygote_main(argc, argv);

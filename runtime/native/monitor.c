@@ -238,7 +238,7 @@ static int run_monitor(const char *planfile, int detach) {
   sigaddset(&mask, SIGCHLD);
   sigaddset(&mask, SIGUSR1);
   sigprocmask(SIG_BLOCK, &mask, &oldmask);
-  int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
   const char *logpath = plan_get(&plan, "log");
   const char *stdio = plan_get(&plan, "stdio");
@@ -390,7 +390,6 @@ static int run_monitor(const char *planfile, int detach) {
         pid_t w;
         while ((w = waitpid(-1, &st, WNOHANG)) > 0)
           if (w == init) status = st, exited = 1, draining_ms = 200;
-        break;
       }
     }
     if (out && (pfd[1].revents & (POLLIN | POLLHUP)) && !pump(out)) close(out->fd), out->fd = -1;

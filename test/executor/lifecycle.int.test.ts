@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { cgroupLeftovers, executorFixture, type ExecutorFixture } from './executor-fixture.js';
@@ -85,6 +85,18 @@ describe('executor lifecycle', () => {
     expect(out[1][1]?.length).toBe(16384);
     expect(out[2]).toEqual(['F', 'a'.repeat(20000 - 16384)]);
     expect(out[3]).toEqual(['P', 'tail']);
+  });
+
+  test('after a log rotation, reopenLog makes the monitor write to the new file', async () => {
+    const log = join(f.dir, 'logs', 'rot.log');
+    await f.ex.create('rot', f.bundle('rot', { args: ['sh', '-c', 'echo one; sleep 0.5; echo two; sleep 100'] }), { logPath: log });
+    await f.ex.start('rot');
+    for (let i = 0; i < 100 && !(existsSync(log) && readFileSync(log, 'utf8').includes('one')); i++) await new Promise((r) => setTimeout(r, 20));
+    renameSync(log, `${log}.1`);
+    await f.ex.reopenLog('rot');
+    for (let i = 0; i < 100 && !(existsSync(log) && readFileSync(log, 'utf8').includes('two')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(`${log}.1`, 'utf8')).toMatch(/stdout F one\n$/);
+    expect(readFileSync(log, 'utf8')).toMatch(/stdout F two\n$/);
   });
 
   test('exec runs in the container (its PID namespace, cgroup, rootfs) with output and exit code', async () => {
