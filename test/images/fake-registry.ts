@@ -55,6 +55,8 @@ export interface FakeRegistry {
   requests: string[];
   tokenRequests: Array<{ url: string; authorization?: string }>;
   add(repo: string, tag: string, image: FakeImage): void;
+  /** holds requests for the blob until the returned function is called */
+  hold(digest: string): () => void;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startFakeRegistry(opts: { bearer?: TokenPolicy; tls?: { ke
   const requests: string[] = [];
   const tokenRequests: FakeRegistry['tokenRequests'] = [];
   const issued = new Set<string>();
+  const holds = new Map<string, Promise<void>>();
   let host = '';
   const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -109,6 +112,11 @@ export async function startFakeRegistry(opts: { bearer?: TokenPolicy; tls?: { ke
     }
     if (m && m[2] === 'blobs') {
       const body = blobs.get(m[3]);
+      const held = holds.get(m[3]);
+      if (body && held) {
+        void held.then(() => res.writeHead(200, { 'content-length': body.length }).end(body));
+        return;
+      }
       if (body) {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
         return;
@@ -131,6 +139,14 @@ export async function startFakeRegistry(opts: { bearer?: TokenPolicy; tls?: { ke
       byRef.set(image.digest, image.manifest);
       manifests.set(repo, byRef);
       for (const [d, b] of image.blobs) blobs.set(d, b);
+    },
+    hold(digest) {
+      let release!: () => void;
+      holds.set(digest, new Promise<void>((r) => (release = r)));
+      return () => {
+        holds.delete(digest);
+        release();
+      };
     },
     stop: () =>
       new Promise<void>((r) => {
