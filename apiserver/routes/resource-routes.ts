@@ -20,11 +20,11 @@ export interface HandlerArgs {
   req: FastifyRequest;
   reply: FastifyReply;
   query: Query;
-  /** the user's name, the default fieldManager-less manager */
+  /** the request's User-Agent: the field manager when the request names none */
   userAgent: string;
 }
 
-/** kubectl's default field manager is derived from the user agent: `kubectl-client-side-apply`, ... */
+/** The fieldManager parameter, or (as Kubernetes does) the user agent's product name: `kubectl`, `skiffctl`. */
 export function fieldManagerOf(query: Query, userAgent: string): string {
   const fm = query.get('fieldManager');
   if (fm) {
