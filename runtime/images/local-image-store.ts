@@ -158,8 +158,10 @@ export class LocalImageStore implements ImageStore {
     return findImage(this.records.all(), ref);
   }
 
+  /** closes connections and the lock file; call when no operation is running */
   close(): void {
     this.transport.close();
+    this.lock.close();
   }
 
   /** GC under the exclusive lock: blobs and layers no record references, and leftovers */

@@ -74,6 +74,13 @@ export class StoreLock {
     }
   }
 
+  /** closes the lock file (releasing any flock); for when the store is done */
+  close(): void {
+    if (this.fd === undefined) return;
+    fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   /** polls a non-blocking flock, so the event loop never blocks on another process */
   private async fileLock(op: typeof LOCK_SH | typeof LOCK_EX): Promise<void> {
     const file = this.lockFile as string;
