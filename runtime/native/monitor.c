@@ -22,19 +22,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LOG_LINE_MAX 16384
-
-struct stream {
-  int fd;
-  const char *name;
-  size_t len;
-  char buf[LOG_LINE_MAX];
-};
-
-static int notify_fd = -1;
-static int log_fd = -1;
+int notify_fd = -1;
 /* under the zygote every monitor shares one pipe: each line starts with its plan's path */
-static const char *notify_key = NULL;
+const char *notify_key = NULL;
+static int log_fd = -1;
 
 static void notify(const char *fmt, const char *arg) {
   if (notify_fd < 0) return;
@@ -136,42 +127,6 @@ static void run_stage1(const struct plan *p, struct joins *j, int up, int down, 
   _exit(0);
 }
 
-/* ---- the CRI log ---- */
-static void log_line(struct stream *s, const char *data, size_t len, char tag) {
-  if (log_fd < 0) return;
-  char head[96];
-  format_rfc3339nano(head, 48);
-  size_t hl = strlen(head);
-  hl += (size_t)snprintf(head + hl, sizeof head - hl, " %s %c ", s->name, tag);
-  struct iovec iov[3] = {{head, hl}, {(void *)data, len}, {"\n", 1}};
-  writev(log_fd, iov, 3);
-}
-
-/* reads what is there; returns 0 at EOF */
-static int pump(struct stream *s) {
-  ssize_t n = read(s->fd, s->buf + s->len, sizeof s->buf - s->len);
-  if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : 0;
-  if (n == 0) {
-    if (s->len) log_line(s, s->buf, s->len, 'P');
-    s->len = 0;
-    return 0;
-  }
-  s->len += (size_t)n;
-  size_t start = 0;
-  for (size_t i = 0; i < s->len; i++) {
-    if (s->buf[i] != '\n') continue;
-    log_line(s, s->buf + start, i - start, 'F');
-    start = i + 1;
-  }
-  if (start == 0 && s->len == sizeof s->buf) {
-    log_line(s, s->buf, s->len, 'P');
-    start = s->len;
-  }
-  memmove(s->buf, s->buf + start, s->len - start);
-  s->len -= start;
-  return 1;
-}
-
 static int read_counter(const char *file, const char *key) {
   char buf[4096];
   int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -211,7 +166,7 @@ static int open_log(const char *path) {
 }
 
 /* runs one container's monitor; DETACH forks it away from its caller first */
-static int run_monitor(const char *planfile, int detach) {
+int run_monitor(const char *planfile, int detach) {
   struct plan plan;
   char err[4096];
   if (plan_load(planfile, &plan, err, sizeof err) < 0) {
@@ -392,8 +347,8 @@ static int run_monitor(const char *planfile, int detach) {
           if (w == init) status = st, exited = 1, draining_ms = 200;
       }
     }
-    if (out && (pfd[1].revents & (POLLIN | POLLHUP)) && !pump(out)) close(out->fd), out->fd = -1;
-    if (errs && (pfd[2].revents & (POLLIN | POLLHUP)) && !pump(errs)) close(errs->fd), errs->fd = -1;
+    if (out && (pfd[1].revents & (POLLIN | POLLHUP)) && !log_pump(log_fd, out)) close(out->fd), out->fd = -1;
+    if (errs && (pfd[2].revents & (POLLIN | POLLHUP)) && !log_pump(log_fd, errs)) close(errs->fd), errs->fd = -1;
     if (out && out->fd < 0 && errs && errs->fd < 0 && exited) break;
   }
   write_exit(&plan, init, status);
@@ -408,34 +363,4 @@ int monitor_main(int argc, char **argv) {
     fcntl(3, F_SETFD, FD_CLOEXEC);
   }
   return run_monitor(argv[2], 1);
-}
-
-/* `zygote`: forks a monitor per "monitor PLANFILE" line on stdin, so a runtime starts containers
-   without forking itself; every monitor reports on the zygote's stdout, lines keyed by plan path.
-   Exits when stdin closes (the runtime is gone); running monitors are not affected. */
-int zygote_main(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  signal(SIGCHLD, SIG_IGN); /* monitors are reaped automatically */
-  signal(SIGPIPE, SIG_IGN);
-  char line[4200];
-  while (fgets(line, sizeof line, stdin)) {
-    line[strcspn(line, "\n")] = 0;
-    if (strncmp(line, "monitor ", 8) != 0) continue;
-    pid_t pid = fork();
-    if (pid < 0) {
-      dprintf(1, "%s error fork: %s\n", line + 8, strerror(errno));
-      continue;
-    }
-    if (pid > 0) continue;
-    signal(SIGCHLD, SIG_DFL);
-    int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    dup2(1, 3);
-    fcntl(3, F_SETFD, FD_CLOEXEC);
-    dup2(nullfd, 0);
-    notify_fd = 3;
-    notify_key = line + 8;
-    _exit(run_monitor(line + 8, 0));
-  }
-  return 0;
 }

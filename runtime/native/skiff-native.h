@@ -42,6 +42,22 @@ void exec_process(const struct plan *p, const char *path);
 int join_cgroups(const struct plan *p, pid_t pid, char *err, size_t errlen);
 int ns_type_flag(const char *type);
 
+/* cri-log.c: one container output stream and the CRI log writer */
+#define LOG_LINE_MAX 16384
+
+struct stream {
+  int fd;
+  const char *name;
+  size_t len;
+  char buf[LOG_LINE_MAX];
+};
+
+/* reads what STREAM has and writes complete lines to LOG_FD; 0 at EOF */
+int log_pump(int log_fd, struct stream *s);
+
+/* monitor.c: runs one container's monitor; DETACH forks it away from its caller first */
+int run_monitor(const char *planfile, int detach);
+
 /* modes */
 int monitor_main(int argc, char **argv);
 int zygote_main(int argc, char **argv);
