@@ -5,6 +5,9 @@ import type { ContainerManager } from '../container/container-manager.js';
 import { failedPrecondition } from '../cri/cri-error.js';
 import type { Executor, ExecProcess } from '../executor/executor.js';
 import type { SandboxManager } from '../sandbox/sandbox-manager.js';
+import { findNativeBinary, sealedBinaryPath } from '../executor/native-binary.js';
+import { podPortConnector } from './pod-port-connector.js';
+import { servePortForwardSpdy } from './port-forward.js';
 import { CriStreamingHandlers } from './cri-streaming.js';
 import type { ExecSessionSpec } from './exec-websocket.js';
 import { startStreamingServer, type ServePortForward, type StreamingServer } from './streaming-server.js';
@@ -14,6 +17,7 @@ export interface RuntimeStreamingDeps {
   sandboxes: SandboxManager;
   executor: Executor;
   log: Logger;
+  /** default: SPDY port-forward into the sandbox's network namespace through the native helper */
   servePortForward?: ServePortForward;
 }
 
@@ -37,8 +41,14 @@ export function execStarter(containers: ContainerManager, executor: Executor): (
   };
 }
 
+function defaultPortForward(sandboxes: SandboxManager, log: Logger): ServePortForward {
+  const connect = podPortConnector(sandboxes, sealedBinaryPath(findNativeBinary()));
+  return (socket, spec) => void servePortForwardSpdy(socket, spec, connect, log);
+}
+
 export async function startRuntimeStreaming(d: RuntimeStreamingDeps): Promise<RuntimeStreaming> {
-  const server = await startStreamingServer({ startExec: execStarter(d.containers, d.executor), servePortForward: d.servePortForward, log: d.log });
+  const servePortForward = d.servePortForward ?? defaultPortForward(d.sandboxes, d.log);
+  const server = await startStreamingServer({ startExec: execStarter(d.containers, d.executor), servePortForward, log: d.log });
   const handlers = new CriStreamingHandlers({ server, containers: d.containers, sandboxes: d.sandboxes });
   return { server, handlers, close: () => server.close() };
 }
