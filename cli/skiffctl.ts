@@ -23,6 +23,7 @@ const commands: Record<string, { module: string; summary: string }> = {
   cordon: { module: './skiffctl/cordon.js', summary: 'Mark node as unschedulable' },
   uncordon: { module: './skiffctl/uncordon.js', summary: 'Mark node as schedulable' },
   drain: { module: './skiffctl/drain.js', summary: 'Drain node in preparation for maintenance' },
+  top: { module: './skiffctl/top.js', summary: 'Display resource (CPU/memory) usage of pods or nodes' },
   'cluster-info': { module: './skiffctl/cluster-info.js', summary: 'Display cluster information' },
   version: { module: './skiffctl/version.js', summary: 'Print the client and server version information' },
   config: { module: './skiffctl/config.js', summary: 'Modify kubeconfig files: view, use-context, current-context, get-contexts' },

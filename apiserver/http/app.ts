@@ -13,6 +13,7 @@ import { isJoinPath, serveJoin, type JoinContext } from '../join/join-routes.js'
 import { sendError } from './respond.js';
 import { decodeBody } from './negotiation.js';
 import { servePodStreamUpgrade } from '../streaming/pod-stream-proxy.js';
+import { nodeProxyTarget, serveNodeProxy } from '../routes/node-proxy.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -86,6 +87,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions): FastifyInstance {
         }
         user = found;
       }
+      const proxied = nodeProxyTarget(path);
+      if (proxied) return await serveNodeProxy(ctx, user, req.method, proxied, query, reply);
       if (ri.kind !== 'resource') {
         const d = authorize(user, { verb: req.method.toLowerCase(), group: '', resource: '', path });
         if (!d.allowed && !isPublicPath(path)) throw forbidden(forbiddenMessage(user, { verb: req.method.toLowerCase(), group: '', resource: '', path }));

@@ -1,0 +1,75 @@
+// nodes/proxy: `GET /api/v1/nodes/{name}/proxy/{path}` forwarded to that node's kubelet at
+// https://<InternalIP>:<kubeletEndpoint.Port>/{path}?<query> with the apiserver's admin token (what
+// `kubectl get --raw /api/v1/nodes/N/proxy/stats/summary` and `skiffctl top` use). Admin only: the
+// kubelet's endpoints reveal every pod's logs and usage. The kubelet's certificate is self-signed,
+// so it is not verified.
+import https from 'node:https';
+import type { FastifyReply } from 'fastify';
+import type { KubeObject } from '../../api/types/meta.js';
+import type { Node } from '../../api/types/core.js';
+import { findByResource } from '../../api/resources.js';
+import { forbidden, methodNotAllowed, serviceUnavailable } from '../../api/status.js';
+import type { ApiContext } from '../api-context.js';
+import type { UserInfo } from '../auth/token-file.js';
+import { kubeletBaseUrl } from './pod-log.js';
+
+export interface NodeProxyTarget {
+  node: string;
+  /** the path on the kubelet, always starting with `/` */
+  path: string;
+}
+
+const NODE_PROXY = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/;
+
+/** the node and kubelet path of a nodes/proxy request path, or undefined for any other path */
+export function nodeProxyTarget(path: string): NodeProxyTarget | undefined {
+  const m = NODE_PROXY.exec(path);
+  if (!m) return undefined;
+  return { node: decodeURIComponent(m[1]!), path: m[2] ?? '/' };
+}
+
+/** the kubelet URL a nodes/proxy request goes to */
+export function nodeProxyUrl(node: Node, target: NodeProxyTarget, query: URLSearchParams): URL {
+  const url = new URL(`${kubeletBaseUrl(node, `proxy to node ${JSON.stringify(target.node)}`)}${target.path}`);
+  url.search = query.toString();
+  return url;
+}
+
+export async function serveNodeProxy(ctx: ApiContext, user: UserInfo, method: string, target: NodeProxyTarget, query: URLSearchParams, reply: FastifyReply): Promise<void> {
+  if (!user.groups.includes('system:masters')) {
+    throw forbidden(`nodes "${target.node}" is forbidden: User ${JSON.stringify(user.username)} cannot get resource "nodes/proxy" in API group "" at the cluster scope`);
+  }
+  if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(`the server does not allow this method on the requested resource (${method.toLowerCase()} nodes/proxy)`);
+  const nodes = findByResource('', 'nodes')!;
+  const node = (await ctx.registry.get(nodes, undefined, target.node)) as KubeObject as Node;
+  const url = nodeProxyUrl(node, target, query);
+  await new Promise<void>((resolve, reject) => {
+    const upstream = https.request(url, {
+      method,
+      rejectUnauthorized: false,
+      headers: { Authorization: `Bearer ${ctx.adminToken}` },
+      timeout: 10_000,
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+    upstream.on('error', (e) => {
+      if (!reply.raw.headersSent) reject(serviceUnavailable(`cannot reach the kubelet of node ${JSON.stringify(target.node)} at ${url.host}: ${e.message}`));
+      else {
+        reply.raw.destroy();
+        resolve();
+      }
+    });
+    upstream.on('response', (res) => {
+      upstream.setTimeout(0);
+      reply.hijack();
+      reply.raw.writeHead(res.statusCode ?? 502, { 'Content-Type': res.headers['content-type'] ?? 'application/octet-stream' });
+      res.pipe(reply.raw);
+      reply.raw.on('close', () => {
+        res.destroy();
+        upstream.destroy();
+      });
+      res.on('end', () => resolve());
+      res.on('error', () => resolve());
+    });
+    upstream.end();
+  });
+}
