@@ -13,6 +13,10 @@ export interface CachedList {
   entries: CachedObject[];
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
 /** how long a list waits for the cache to catch up with etcd before reading etcd instead */
 const FRESHNESS_WAIT_MS = 250;
 
@@ -33,6 +37,8 @@ export class ResourceWatchCache {
   /** every event with revision > floor is in the ring */
   private floor = 0;
   private latest = 0;
+  /** the revision of the last event applied to the snapshot */
+  private appliedThrough = 0;
   private readonly listeners = new Set<WatchListener>();
   private etcdWatch?: StoreWatch;
   private starting?: Promise<void>;
@@ -60,6 +66,7 @@ export class ResourceWatchCache {
         list.raws!.forEach((text, i) => this.snapshot.set(list.keys![i]!, new CachedObject(text)));
         this.floor = list.revision;
         this.latest = list.revision;
+        this.appliedThrough = list.revision;
         this.openEtcdWatch(list.revision);
       })();
       this.starting.catch(() => (this.starting = undefined));
@@ -95,6 +102,7 @@ export class ResourceWatchCache {
         this.head = (this.head + 1) % this.capacity;
       }
       if (ev.revision > this.latest) this.latest = ev.revision;
+      if (ev.revision > this.appliedThrough) this.appliedThrough = ev.revision;
       if (ev.type === 'DELETED') this.snapshot.delete(ev.key);
       else this.snapshot.set(ev.key, new CachedObject(undefined, ev.object));
     }
@@ -173,14 +181,23 @@ export class ResourceWatchCache {
       const seen = this.latest;
       const size = this.snapshot.size;
       const state = await this.store.prefixState(this.prefix, seen);
-      // Every key modified after `seen` would be counted, and a delete after `seen` would leave etcd
-      // with fewer keys than the cache: neither means the cache held exactly etcd's state at `seen`,
-      // and nothing under the prefix changed between `seen` and state.revision.
-      if (state.modifiedAfter === 0 && state.count === size && this.latest === seen && this.etcdWatch) {
+      if (!this.etcdWatch) {
+        if (Date.now() > deadline) return undefined;
+        await sleep(5);
+        continue;
+      }
+      // No key modified after `seen`, and as many keys as the cache holds (a delete after `seen`
+      // would leave fewer): the cache is etcd's state for this prefix at state.revision.
+      if (state.modifiedAfter === 0 && state.count === size && this.latest === seen) {
         return { revision: Math.max(state.revision, seen), entries: this.snapshot.entries(prefix) };
       }
+      // Otherwise changes are in flight: once the watch has delivered an event at or past
+      // state.revision, the cache holds every change up to it (events arrive in revision order).
+      while (this.appliedThrough < state.revision && Date.now() <= deadline) await sleep(2);
+      if (this.appliedThrough >= state.revision) {
+        return { revision: this.appliedThrough, entries: this.snapshot.entries(prefix) };
+      }
       if (Date.now() > deadline) return undefined;
-      await new Promise((r) => setTimeout(r, 5));
     }
   }
 
