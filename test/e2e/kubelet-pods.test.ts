@@ -120,7 +120,7 @@ describe('kubelet (real runtime)', () => {
     expect(events.some((e) => e.involvedObject.name === 'live' && e.reason === 'Unhealthy' && /Liveness probe/.test(e.message ?? ''))).toBe(true);
   });
 
-  it('readiness flips Ready both ways (httpGet and exec)', async () => {
+  it('readiness (httpGet on a named port) flips Ready both ways', async () => {
     await k.pods.create(
       'default',
       k.podSpec('ready', {
