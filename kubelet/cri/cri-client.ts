@@ -54,7 +54,7 @@ function call<Res>(client: grpc.Client, method: string, req: unknown, timeoutMs 
 
 interface UsageWire {
   cpu: { timestamp: number; usage_core_nano_seconds: { value: number } | null; usage_nano_cores: { value: number } | null } | null;
-  memory: { timestamp: number; working_set_bytes: { value: number } | null } | null;
+  memory: { timestamp: number; working_set_bytes: { value: number } | null; usage_bytes?: { value: number } | null; available_bytes?: { value: number } | null } | null;
 }
 
 interface ContainerStatsWire extends UsageWire {
@@ -77,6 +77,8 @@ function usage(u: UsageWire | null | undefined) {
     cpu_usage_core_nano_seconds: u?.cpu?.usage_core_nano_seconds?.value,
     cpu_usage_nano_cores: u?.cpu?.usage_nano_cores?.value,
     memory_working_set_bytes: u?.memory?.working_set_bytes?.value,
+    memory_usage_bytes: u?.memory?.usage_bytes?.value,
+    memory_available_bytes: u?.memory?.available_bytes?.value,
   };
 }
 
@@ -170,7 +172,7 @@ class GrpcRuntimeService implements RuntimeService {
       ...usage(s.linux),
       rx_bytes: s.linux?.network?.default_interface?.rx_bytes?.value,
       tx_bytes: s.linux?.network?.default_interface?.tx_bytes?.value,
-      containers: (s.linux?.containers ?? []).map((c) => ({ name: c.attributes?.metadata?.name ?? '', ...usage(c) })),
+      containers: (s.linux?.containers ?? []).map((c) => ({ id: c.attributes?.id, name: c.attributes?.metadata?.name ?? '', ...usage(c) })),
     }));
   }
 }

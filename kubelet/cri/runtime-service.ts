@@ -230,9 +230,14 @@ export interface UsageSample {
   /** CPU use now, when the runtime reports it */
   cpu_usage_nano_cores?: number;
   memory_working_set_bytes?: number;
+  memory_usage_bytes?: number;
+  /** limit minus working set, when the runtime knows a limit */
+  memory_available_bytes?: number;
 }
 
 export interface ContainerStatsInfo extends UsageSample {
+  /** the container's id, when the runtime names it */
+  id?: string;
   name: string;
 }
 

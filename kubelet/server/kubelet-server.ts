@@ -11,7 +11,7 @@ import type { Pod } from '../../api/types/core.js';
 import { HttpError, serveContainerLogs, type ContainerLogsDeps } from './container-logs.js';
 import type { ServingCert } from './serving-cert.js';
 import type { TokenAuthenticator } from './token-authenticator.js';
-import { buildStatsSummary, readNodeSample, type NodeSample } from './stats-summary.js';
+import { StatsProvider } from '../stats/stats-provider.js';
 import { serveKubeletUpgrade } from '../streaming/kubelet-streaming.js';
 
 export interface KubeletServerOptions extends ContainerLogsDeps {
@@ -53,9 +53,9 @@ async function authenticate(o: KubeletServerOptions, req: IncomingMessage): Prom
   return (await o.auth.authenticate(m[1])) !== undefined;
 }
 
-/** what the server remembers between requests: the last node CPU sample, for a usage rate */
+/** what the server remembers between requests: the previous CPU samples, for usage rates */
 interface ServerState {
-  lastNodeSample?: NodeSample;
+  stats: StatsProvider;
 }
 
 async function handle(o: KubeletServerOptions, state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -77,10 +77,7 @@ async function handle(o: KubeletServerOptions, state: ServerState, req: Incoming
     return;
   }
   if (url.pathname === '/stats/summary') {
-    const now = Date.now();
-    const sample = readNodeSample(now);
-    const summary = buildStatsSummary(o.nodeName, sample, state.lastNodeSample, await o.runtime.listPodSandboxStats());
-    state.lastNodeSample = sample;
+    const summary = await state.stats.summary();
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(summary));
     return;
@@ -94,7 +91,7 @@ async function handle(o: KubeletServerOptions, state: ServerState, req: Incoming
 }
 
 export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
-  const state: ServerState = {};
+  const state: ServerState = { stats: new StatsProvider({ nodeName: o.nodeName, listPodSandboxStats: () => o.runtime.listPodSandboxStats(), listPods: () => o.listPods() }) };
   const server = https.createServer({ cert: o.cert.cert, key: o.cert.key }, (req, res) => {
     handle(o, state, req, res).catch((err: unknown) => {
       const code = err instanceof HttpError ? err.code : 500;

@@ -9,9 +9,9 @@ import { podPhase } from './pod-phase.js';
 export const CONTAINER_ID_PREFIX = 'skiff://';
 
 export interface ProbeStatusLookup {
-  /** readiness of a running container: undefined when it has no readiness probe */
+  /** readiness of a running container: undefined when no readiness probe runs for it */
   ready(containerId: string): boolean | undefined;
-  /** startup: undefined when it has no startup probe */
+  /** startup: undefined when no startup probe runs for it */
   started(containerId: string): boolean | undefined;
 }
 
@@ -74,10 +74,10 @@ function containerStatus(
   if (latest.state === 'CONTAINER_RUNNING') {
     base.state = { running: { startedAt: isoTime(latest.startedAt || latest.createdAt) } };
     if (previous?.state === 'CONTAINER_EXITED') base.lastState = terminatedState(previous);
-    const started = probes.started(latest.id);
-    base.started = started ?? true;
-    const ready = probes.ready(latest.id);
-    base.ready = base.started && (ready ?? true) && !isInit;
+    // no verdict yet (a probe worker not started): a probed container is not started/ready yet
+    base.started = probes.started(latest.id) ?? !spec.startupProbe;
+    const ready = probes.ready(latest.id) ?? !spec.readinessProbe;
+    base.ready = base.started && ready && !isInit;
     return base;
   }
   if (latest.state === 'CONTAINER_EXITED') {

@@ -268,4 +268,31 @@ describe('kubelet (real runtime)', () => {
       return s.every((x) => x.state === 'SANDBOX_NOTREADY') ? true : undefined;
     });
   });
+
+  it('a startup probe holds readiness back until it passes; tcpSocket readiness then makes the pod Ready', async () => {
+    await k.pods.create(
+      'default',
+      k.podSpec('slowstart', {
+        containers: [
+          {
+            name: 'c',
+            image: k.image,
+            command: ['sh', '-c', 'sleep 3; touch /tmp/started; mkdir -p /www; exec httpd -f -p 8081 -h /www'],
+            startupProbe: { exec: { command: ['test', '-f', '/tmp/started'] }, periodSeconds: 1, failureThreshold: 30 },
+            readinessProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1 },
+          },
+        ],
+      }),
+    );
+    const early = await until('slowstart running', async () => {
+      const p = await get('slowstart');
+      return p.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
+    });
+    expect(early.status!.containerStatuses![0]).toMatchObject({ started: false, ready: false });
+    const later = await until('slowstart Ready', async () => {
+      const p = await get('slowstart');
+      return ready(p) ? p : undefined;
+    });
+    expect(later.status!.containerStatuses![0]).toMatchObject({ started: true, ready: true, restartCount: 0 });
+  });
 });

@@ -163,4 +163,11 @@ describe('buildPodStatus', () => {
     expect(s.reason).toBe('DeadlineExceeded');
     expect(s.message).toContain('longer than the specified deadline (30s)');
   });
+
+  it('a probed container without a verdict yet is neither started nor ready', () => {
+    const p = pod({ containers: [{ name: 'app', image: 'busybox:1', startupProbe: { exec: { command: ['true'] } }, readinessProbe: { tcpSocket: { port: 80 } } }] });
+    expect(buildPodStatus(input(p, [ct('app')])).containerStatuses![0]).toMatchObject({ started: false, ready: false });
+    const r = pod({ containers: [{ name: 'app', image: 'busybox:1', readinessProbe: { tcpSocket: { port: 80 } } }] });
+    expect(buildPodStatus(input(r, [ct('app')])).containerStatuses![0]).toMatchObject({ started: true, ready: false });
+  });
 });
