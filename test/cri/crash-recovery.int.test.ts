@@ -2,43 +2,27 @@
 // an IP: the next runtime on the same root undoes the half-made sandbox from its intent record
 // (CNI DEL releases the lease, the netns is unpinned, pause is killed), and the retried
 // RunPodSandbox succeeds. Own bridge, pod CIDR and dirs, all removed after.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntimeService } from '../../runtime/cri/real-parts.js';
 import type { RuntimeService } from '../../runtime/cri/runtime-server.js';
 import { createCriClient } from '../fixtures/cri-client.js';
+import { cleanupHost, createHostHarness, sleep } from './host-harness.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 describe('skiff runtime crash during RunPodSandbox', () => {
-  const tag = Math.random().toString(36).slice(2, 7);
-  const prefix = `skiff-c${tag}`;
-  const bridge = `skc${tag}`;
-  const podCidr = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 250)}.0/24`;
-  let dir: string;
-  let root: string;
-  let socket: string;
-  let confDir: string;
-  let binDir: string;
+  const h = createHostHarness('c');
+  const { prefix, bridge, podCidr, dir, root, socket, confDir, binDir } = h;
   let child: ChildProcess | undefined;
   let svc: RuntimeService | undefined;
-  let ipForwardBefore = '';
   const opts = () => ({ root, socket, cniConfDir: confDir, cniBinDirs: [binDir, '/usr/lib/cni'], podCidr, bridge, networkName: prefix });
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-    root = join(dir, 'root');
-    socket = join(dir, 'cri.sock');
-    confDir = join(dir, 'net.d');
-    binDir = join(dir, 'bin');
-    mkdirSync(binDir);
     mkdirSync(confDir);
-    ipForwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
     // stalls the first ADD (after bridge+IPAM ran) until the runtime is killed; passes everything else through
     writeFileSync(
       join(binDir, 'skiff-stall'),
@@ -69,22 +53,11 @@ describe('skiff runtime crash during RunPodSandbox', () => {
         // gone
       }
     }
-    await svc?.close();
-    for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-      const mp = line.split(' ')[4];
-      if (mp && mp.startsWith(dir)) execFileSync('umount', ['-l', mp], { stdio: 'ignore' });
+    if (svc) {
+      for (const sb of svc.sandboxes.list()) await svc.sandboxes.remove(sb.id).catch(() => undefined);
+      await svc.close();
     }
-    try {
-      execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-    } catch {
-      // gone
-    }
-    for (const ctl of readdirSync('/sys/fs/cgroup')) {
-      const base = `/sys/fs/cgroup/${ctl}/${prefix}`;
-      if (existsSync(base)) execFileSync('sh', ['-c', `find ${base} -depth -type d -exec rmdir {} \\; 2>/dev/null || true`]);
-    }
-    if (ipForwardBefore) writeFileSync('/proc/sys/net/ipv4/ip_forward', ipForwardBefore);
-    rmSync(dir, { recursive: true, force: true });
+    cleanupHost(h);
   });
 
   it('leaks no namespace, IP or pause process, and the retry succeeds', async () => {

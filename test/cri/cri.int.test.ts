@@ -2,9 +2,8 @@
 // busybox containers from a local registry, joined to the pod's namespaces. Everything the tests
 // make is named with a per-run `skiff` prefix (bridge, pod CIDR, dirs, cgroups) and removed after.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, renameSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { pino } from 'pino';
@@ -14,25 +13,9 @@ import type { RuntimeService } from '../../runtime/cri/runtime-server.js';
 import { createCriClient, type CriCallError, type CriClient } from '../fixtures/cri-client.js';
 import { pushBusyboxImage } from '../fixtures/busybox-image.js';
 import { freePort, startRegistry, type TestRegistry } from '../fixtures/registry.js';
+import { cleanupHost, createHostHarness, sleep, until } from './host-harness.js';
 
 const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
-
 function httpGet(host: string, port: number, timeoutMs = 3000): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path: '/', timeout: timeoutMs }, (res) => {
@@ -46,49 +29,15 @@ function httpGet(host: string, port: number, timeoutMs = 3000): Promise<string> 
   });
 }
 
-/**
- * portmap creates shared top-level nat chains (CNI-HOSTPORT-*) on first use and never removes
- * them. Remove them only when no mapping of anyone's is left in them, so a concurrent user of
- * portmap is never disturbed.
- */
-function removeIdlePortmapChains(): void {
-  const nat = execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' });
-  if (/^-A CNI-HOSTPORT-DNAT /m.test(nat) || /^-A CNI-DN-/m.test(nat)) return;
-  const ipt = (...args: string[]) => {
-    try {
-      execFileSync('iptables', ['-t', 'nat', ...args], { stdio: 'ignore' });
-    } catch {
-      // not there
-    }
-  };
-  ipt('-D', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT');
-  ipt('-D', 'OUTPUT', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT');
-  ipt('-D', 'POSTROUTING', '-m', 'comment', '--comment', 'CNI portfwd requiring masquerade', '-j', 'CNI-HOSTPORT-MASQ');
-  for (const chain of ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']) {
-    ipt('-F', chain);
-    ipt('-X', chain);
-  }
-}
-
 const nsInode = (pid: number, ns: string) => statSync(`/proc/${pid}/ns/${ns}`).ino;
 
 describe('skiff runtime (real containers)', () => {
-  const tag = Math.random().toString(36).slice(2, 7);
-  const prefix = `skiff-t${tag}`;
-  const bridge = `sk${tag}0`;
-  const subnet = 200 + Math.floor(Math.random() * 50);
-  const third = Math.floor(Math.random() * 250);
-  const podCidr = `10.${subnet}.${third}.0/24`;
-  let dir: string;
-  let root: string;
-  let socket: string;
-  let confDir: string;
-  let binDir: string;
+  const h = createHostHarness('t');
+  const { prefix, bridge, podCidr, dir, root, socket, confDir, binDir } = h;
   let registry: TestRegistry;
   let image: string;
   let svc: RuntimeService | undefined;
   let client: CriClient;
-  let ipForwardBefore = '';
 
   const startRuntime = async () => {
     svc = await startRuntimeService({
@@ -134,16 +83,9 @@ describe('skiff runtime (real containers)', () => {
   const pidOf = async (id: string) => (await svc!.containers.execState(svc!.containers.get(id)))!.pid;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-    root = join(dir, 'root');
-    socket = join(dir, 'cri.sock');
-    confDir = join(dir, 'net.d');
-    binDir = join(dir, 'cni-bin');
-    mkdirSync(binDir);
     // a plugin that fails every ADD (and tolerates DEL), to test that a failed RunPodSandbox leaves nothing
     writeFileSync(join(binDir, 'skiff-fail'), '#!/bin/sh\ncat >/dev/null\nif [ "$CNI_COMMAND" = ADD ]; then echo \'{"cniVersion":"1.0.0","code":11,"msg":"skiff test failure","details":"scripted"}\'; exit 1; fi\nexit 0\n');
     chmodSync(join(binDir, 'skiff-fail'), 0o755);
-    ipForwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
     registry = await startRegistry();
     image = (await pushBusyboxImage(registry.host, `${prefix}/busybox:1`)).ref;
     await startRuntime();
@@ -160,22 +102,7 @@ describe('skiff runtime (real containers)', () => {
       }
     } finally {
       await registry?.stop();
-      for (const line of run('sh', ['-c', 'cat /proc/self/mountinfo']).split('\n')) {
-        const mp = line.split(' ')[4];
-        if (mp && mp.startsWith(dir)) execFileSync('umount', ['-l', mp], { stdio: 'ignore' });
-      }
-      try {
-        execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-      } catch {
-        // already gone
-      }
-      for (const ctl of readdirSync('/sys/fs/cgroup')) {
-        const base = `/sys/fs/cgroup/${ctl}/${prefix}`;
-        if (existsSync(base)) execFileSync('sh', ['-c', `find ${base} -depth -type d -exec rmdir {} \\; 2>/dev/null || true`]);
-      }
-      removeIdlePortmapChains();
-      if (ipForwardBefore) writeFileSync('/proc/sys/net/ipv4/ip_forward', ipForwardBefore);
-      rmSync(dir, { recursive: true, force: true });
+      cleanupHost(h);
     }
   });
 
@@ -225,12 +152,12 @@ describe('skiff runtime (real containers)', () => {
     const st = await client.podSandboxStatus({ pod_sandbox_id: sb });
     expect(st.status?.state).toBe('SANDBOX_READY');
     const ip = st.status!.network!.ip;
-    expect(ip.startsWith(`10.${subnet}.${third}.`)).toBe(true);
+    expect(ip.startsWith(h.subnet)).toBe(true);
     expect(await httpGet(ip, 8080)).toBe('skiff-page-web\n');
 
     // hostPort: portmap DNATs locally generated traffic to any local address (OUTPUT chain); the
     // node's own address on the pod bridge is such an address.
-    const gateway = `10.${subnet}.${third}.1`;
+    const gateway = `${h.subnet}1`;
     expect(run('iptables-save', ['-t', 'nat'])).toContain(`--dport ${hostPort}`);
     expect(await httpGet(gateway, hostPort)).toBe('skiff-page-web\n');
 
