@@ -7,7 +7,6 @@ import type { Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import { constants as osConstants } from 'node:os';
 import type { CgroupDriver } from '../cgroups/cgroup-driver.js';
 import { CgroupError, detectCgroupDriver } from '../cgroups/cgroup-driver.js';
 import type { ContainerState, ContainerStats, CreateOptions, ExecOptions, ExecProcess, ExecResult, ExecStreamOptions, Executor } from './executor.js';
@@ -15,6 +14,7 @@ import { ContainerStore, deriveState, idPattern, nowRfc3339Nano, processStartTim
 import { ExecutorError } from './executor-error.js';
 import { MonitorChannel } from './monitor-channel.js';
 import { MonitorZygote } from './monitor-zygote.js';
+import { runExecHelper, startExecHelper } from './exec-helper.js';
 import { findNativeBinary, sealedBinaryPath } from './native-binary.js';
 import { buildExecPlan, buildInitPlan } from './plan-build.js';
 import { SpecError, validateSpec } from './spec-validate.js';
@@ -252,7 +252,7 @@ export class NativeExecutor implements Executor {
         if (!c || (!this.alive(c) && !existsSync(this.store.exitFile(id)))) {
           // give the monitor a moment to write the file after its child died
           await sleep(50);
-          if (this.store.exit(id) || !c || !this.monitorMayWrite(c)) return;
+          if (this.store.exit(id) || !c || !this.alive(c)) return;
         }
         if (Date.now() > deadline) throw new ExecutorError('Internal', `container "${id}" did not exit in ${timeoutMs} ms`);
         await new Promise<void>((r) => {
@@ -263,10 +263,6 @@ export class NativeExecutor implements Executor {
     } finally {
       watcher?.close();
     }
-  }
-
-  private monitorMayWrite(c: StoredContainer): boolean {
-    return this.alive(c);
   }
 
   /** checks the container runs and writes the plan of one more process in it; returns the plan file */
@@ -289,56 +285,12 @@ export class NativeExecutor implements Executor {
 
   async execStream(id: string, opts: ExecStreamOptions): Promise<ExecProcess> {
     const planFile = this.writeExecPlan(id, opts);
-    const child = spawn(this.bin, ['exec', planFile], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'], argv0: 'skiff-native' });
-    let report = '';
-    (child.stdio[3] as Socket).on('data', (b: Buffer) => (report += b.toString()));
-    child.stdin?.on('error', () => undefined);
-    const exit = new Promise<number>((resolveExit, reject) => {
-      child.once('error', (e) => reject(new ExecutorError('Internal', `exec: ${e.message}`)));
-      child.once('close', (code, signal) => {
-        if (report.startsWith('error ')) return reject(new ExecutorError('InvalidArgument', `exec: ${report.slice(6).trim()}`));
-        resolveExit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 255));
-      });
-    });
-    exit.catch(() => undefined); // the caller may only look at it later
-    return {
-      stdin: child.stdin,
-      stdout: child.stdout!,
-      stderr: child.stderr!,
-      exit,
-      kill: () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      },
-    };
+    return startExecHelper(this.bin, planFile, opts);
   }
 
   async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
     const planFile = this.writeExecPlan(id, opts);
-    return new Promise((resolveResult, reject) => {
-      const child = spawn(this.bin, ['exec', planFile], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'], argv0: 'skiff-native' });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let report = '';
-      let timedOut = false;
-      child.stdout?.on('data', (b: Buffer) => out.push(b));
-      child.stderr?.on('data', (b: Buffer) => err.push(b));
-      (child.stdio[3] as Socket).on('data', (b: Buffer) => (report += b.toString()));
-      if (opts.stdin && child.stdin) {
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(opts.stdin);
-      }
-      const timer = opts.timeoutMs ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs) : undefined;
-      child.once('error', (e) => {
-        if (timer) clearTimeout(timer);
-        reject(new ExecutorError('Internal', `exec: ${e.message}`));
-      });
-      child.once('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
-        if (report.startsWith('error ')) return reject(new ExecutorError('InvalidArgument', `exec: ${report.slice(6).trim()}`));
-        const exitCode = code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 255);
-        resolveResult({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), exitCode, timedOut });
-      });
-    });
+    return runExecHelper(this.bin, planFile, opts);
   }
 
   /** makes the monitor reopen the container's log file (after a rotation: CRI ReopenContainerLog) */
