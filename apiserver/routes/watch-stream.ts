@@ -26,6 +26,9 @@ export interface WatchParams {
  */
 export type EventObjectEncoder = (obj: KubeObject, type: WatchEventType, first: boolean) => string;
 
+/** bytes a watch may have queued for a slow client before it is closed */
+const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+
 /** Decides what one raw event means for a watcher with this selection (pure). */
 export function filterEvent(ev: RawEvent, matches: (o: KubeObject) => boolean, matchesAll: boolean): WatchEventType | undefined {
   if (matchesAll) return ev.type;
@@ -74,7 +77,6 @@ export async function serveWatch(
     first = false;
     res.write(`{"type":"${type}","object":${text}}\n`);
   };
-  for (const o of initial) send('ADDED', o);
 
   let sub: { cancel(): void } | undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -88,6 +90,16 @@ export async function serveWatch(
     if (!res.writableEnded) res.end();
   };
   req.raw.on('close', finish);
+  for (const o of initial) send('ADDED', o);
+  /** A client that stops reading would make the apiserver buffer without bound: drop it (it
+   *  re-watches from its last resourceVersion, as Kubernetes' clients do when a watch ends). */
+  const sendLive = (type: WatchEventType, obj: KubeObject): void => {
+    send(type, obj);
+    if (res.writableLength > MAX_UNREAD_BYTES) {
+      ctx.log.warn({ resource: info.resource, buffered: res.writableLength }, 'closing a watch whose client is not reading');
+      finish();
+    }
+  };
   res.on('close', finish);
   ctx.closing.addEventListener('abort', finish);
   if (params.timeoutSeconds && params.timeoutSeconds > 0) timers.push(setTimeout(finish, params.timeoutSeconds * 1000));
@@ -114,7 +126,8 @@ export async function serveWatch(
           if (ev.revision > progress) progress = ev.revision;
           if (params.namespace && info.namespaced && ev.object.metadata.namespace !== params.namespace) continue;
           const type = filterEvent(ev, predicate, matchesAll);
-          if (type) send(type, ev.object);
+          if (type) sendLive(type, ev.object);
+          if (ended) return;
         }
       },
       onError: (err) => {
