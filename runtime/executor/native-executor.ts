@@ -185,8 +185,15 @@ export class NativeExecutor implements Executor {
 
   async state(id: string): Promise<ContainerState> {
     const c = this.loadOrThrow(id);
-    const exit = this.store.exit(id);
-    return deriveState(c, exit, exit ? false : this.alive(c));
+    let exit = this.store.exit(id);
+    if (exit) return deriveState(c, exit, false);
+    if (this.alive(c)) return deriveState(c, undefined, true);
+    // the init just died: its monitor writes the exit file right after reaping it
+    for (let i = 0; i < 100 && !exit; i++) {
+      await sleep(5);
+      exit = this.store.exit(id);
+    }
+    return deriveState(c, exit, false);
   }
 
   async kill(id: string, signal: NodeJS.Signals | number): Promise<void> {
