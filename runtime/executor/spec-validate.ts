@@ -78,6 +78,7 @@ function validateProcess(p: unknown): NonNullable<OciSpec['process']> {
   if (!isObject(p)) throw new SpecError('process', 'missing');
   const args = stringArray(p.args, 'process.args');
   if (args.length === 0) throw new SpecError('process.args', 'must name the program to run');
+  if (p.terminal === true) throw new SpecError('process.terminal', 'a console (terminal: true) is not supported');
   if (typeof p.cwd !== 'string' || !isAbsolute(p.cwd)) throw new SpecError('process.cwd', `must be an absolute path, got ${JSON.stringify(p.cwd)}`);
   stringArray(p.env, 'process.env').forEach((e, i) => {
     if (!e.includes('=') || e.startsWith('=')) throw new SpecError(`process.env[${i}]`, `must be KEY=VALUE, got ${JSON.stringify(e)}`);

@@ -25,6 +25,7 @@ describe('spec validation', () => {
 
   test('each error names its field and value', () => {
     expect(check((s) => delete s.process)).toThrow('process: missing');
+    expect(check((s) => s.process && (s.process.terminal = true))).toThrow('process.terminal: a console (terminal: true) is not supported');
     expect(check((s) => s.process && (s.process.args = []))).toThrow('process.args: must name the program to run');
     expect(check((s) => s.process && (s.process.cwd = 'rel'))).toThrow('process.cwd: must be an absolute path, got "rel"');
     expect(check((s) => s.process && (s.process.env = ['NOEQUALS']))).toThrow('process.env[0]: must be KEY=VALUE, got "NOEQUALS"');
