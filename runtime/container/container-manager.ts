@@ -14,7 +14,7 @@ import type { RecordStore } from '../cri/record-store.js';
 import type { ContainerState as ExecState, ContainerStats as ExecStats, Executor, OciSpec } from '../executor/executor.js';
 import type { ImageRecord, ImageStore } from '../images/image-store.js';
 import { podFilePaths } from '../sandbox/pod-files.js';
-import type { PodCgroups } from '../sandbox/pod-cgroups.js';
+import { limitsOf, type PodCgroups } from '../sandbox/pod-cgroups.js';
 import type { SandboxRecord } from '../sandbox/sandbox-record.js';
 import { nowNanos } from '../cri/timestamps.js';
 import { buildContainerSpec, type SandboxView } from './container-spec.js';
@@ -299,14 +299,7 @@ export class ContainerManager {
   async updateResources(id: string, r: LinuxContainerResources): Promise<void> {
     const rec = this.get(id);
     await this.lock.run(rec.id, async () => {
-      await this.d.cgroups.update(rec.cgroupsPath, {
-        memoryLimitBytes: r.memory_limit_in_bytes || undefined,
-        cpuShares: r.cpu_shares || undefined,
-        cpuQuota: r.cpu_quota || undefined,
-        cpuPeriod: r.cpu_period || undefined,
-        cpusetCpus: r.cpuset_cpus || undefined,
-        cpusetMems: r.cpuset_mems || undefined,
-      });
+      await this.d.cgroups.update(rec.cgroupsPath, limitsOf(r));
       rec.config = { ...rec.config, linux: { resources: r, security_context: rec.config.linux?.security_context ?? null } };
       await this.d.store.write(rec.id, rec);
     });

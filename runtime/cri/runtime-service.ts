@@ -65,6 +65,14 @@ export class RuntimeServiceHandlers {
     return {};
   }
 
+  async UpdatePodSandboxResources(req: { pod_sandbox_id: string; resources: cri.LinuxContainerResources | null }): Res<object> {
+    if (!req.pod_sandbox_id) throw invalidArgument('pod_sandbox_id', 'required');
+    if (!req.resources) return {};
+    checkResources('resources', req.resources);
+    await this.d.sandboxes.updateResources(req.pod_sandbox_id, req.resources);
+    return {};
+  }
+
   async RuntimeConfig(): Res<{ linux: { cgroup_driver: string } }> {
     return { linux: { cgroup_driver: 'CGROUPFS' } };
   }

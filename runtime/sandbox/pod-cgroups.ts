@@ -25,3 +25,22 @@ export interface PodCgroups {
   /** kills remaining processes and removes `path`; succeeds when it is already gone */
   destroy(path: string): Promise<void>;
 }
+
+/** CRI LinuxContainerResources → the limits a cgroup gets (unset fields left alone). */
+export function limitsOf(r: {
+  memory_limit_in_bytes: number;
+  cpu_shares: number;
+  cpu_quota: number;
+  cpu_period: number;
+  cpuset_cpus: string;
+  cpuset_mems: string;
+}): CgroupLimits {
+  return {
+    memoryLimitBytes: r.memory_limit_in_bytes || undefined,
+    cpuShares: r.cpu_shares || undefined,
+    cpuQuota: r.cpu_quota || undefined,
+    cpuPeriod: r.cpu_period || undefined,
+    cpusetCpus: r.cpuset_cpus || undefined,
+    cpusetMems: r.cpuset_mems || undefined,
+  };
+}

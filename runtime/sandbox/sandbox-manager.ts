@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { alreadyExists, notFound } from '../cri/cri-error.js';
-import type { PodSandboxConfig } from '../cri/cri-types.js';
+import type { LinuxContainerResources, PodSandboxConfig } from '../cri/cri-types.js';
 import { KeyedMutex } from '../cri/keyed-mutex.js';
 import { resolveId } from '../cri/list-filters.js';
 import { nowNanos } from '../cri/timestamps.js';
@@ -16,8 +16,8 @@ import type { PodNetwork } from '../network/cni-network.js';
 import type { CniAttachment } from '../network/cni-types.js';
 import type { NetnsPinner } from '../network/netns-pin.js';
 import type { PauseLauncher } from './pause-launcher.js';
-import type { PodCgroups } from './pod-cgroups.js';
-import { podFilePaths, writePodFiles } from './pod-files.js';
+import { limitsOf, type PodCgroups } from './pod-cgroups.js';
+import { writePodFiles } from './pod-files.js';
 import { applySysctls } from './sandbox-sysctls.js';
 import { sandboxKey, type SandboxRecord } from './sandbox-record.js';
 
@@ -134,6 +134,8 @@ export class SandboxManager {
     const lap = (name: string) => (mark[name] = Math.round(performance.now() - t0));
     await fs.mkdir(rec.dir, { recursive: true, mode: 0o711 });
     const procs = await this.d.cgroups.create(rec.pauseCgroup);
+    const podResources = rec.config.linux?.resources;
+    if (podResources && rec.ownsCgroupParent) await this.d.cgroups.update(rec.cgroupParent, limitsOf(podResources));
     lap('cgroup');
     const unshare: ('net' | 'ipc' | 'uts' | 'pid')[] = [];
     if (!rec.hostNetwork) unshare.push('net', 'uts');
@@ -182,8 +184,15 @@ export class SandboxManager {
     };
   }
 
-  podFiles(rec: SandboxRecord) {
-    return podFilePaths(rec.dir);
+  /** UpdatePodSandboxResources: the pod cgroup's limits, when the runtime owns that cgroup. */
+  async updateResources(id: string, resources: LinuxContainerResources): Promise<void> {
+    const rec = this.get(id);
+    await this.lock.run(rec.id, async () => {
+      if (!rec.ownsCgroupParent) return; // the kubelet manages its pod cgroups itself
+      await this.d.cgroups.update(rec.cgroupParent, limitsOf(resources));
+      rec.config = { ...rec.config, linux: { ...rec.config.linux!, resources } };
+      await this.d.store.write(rec.id, rec);
+    });
   }
 
   /** Stops the sandbox (its containers must already be stopped): network down, pause gone. Idempotent. */

@@ -233,7 +233,8 @@ describe('skiff runtime (real containers)', () => {
   });
 
   it('ends a memory-limited container OOMKilled, and a clean exit Completed', async () => {
-    const sb = await runPod('oom');
+    const sb = await runPod('oom', { linux: { cgroup_parent: `${prefix}/pod-oom`, resources: { memory_limit_in_bytes: 64 << 20 } } });
+    expect(readFileSync(`/sys/fs/cgroup/memory/${prefix}/pod-oom/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(64 << 20));
     const hog = await startCtr(sb, 'hog', ['sh', '-c', 'v=$(head -c 200000000 /dev/zero | tr "\\000" x); echo ${#v}'], { linux: { resources: { memory_limit_in_bytes: 16 << 20 } } });
     const done = await startCtr(sb, 'done', ['true']);
     const hs = await until('the hog to exit', async () => {

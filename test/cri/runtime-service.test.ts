@@ -340,6 +340,16 @@ describe('CRI runtime service (fakes)', () => {
     expect(e.details).toBe('linux.cpu_quota: 5 is below the 1000 µs minimum');
   });
 
+  it('limits the pod cgroup with the sandbox resources, and updates them', async () => {
+    const res = { memory_limit_in_bytes: 256 << 20, cpu_quota: 50000, cpu_period: 100000 };
+    const sb = (await client.runPodSandbox({ config: podConfig('limited', { linux: { resources: res } }) })).pod_sandbox_id;
+    expect(fakes.cgroups.limits.get('skiff/poduid-limited')).toMatchObject({ memoryLimitBytes: 256 << 20, cpuQuota: 50000, cpuPeriod: 100000 });
+    await client.updatePodSandboxResources({ pod_sandbox_id: sb, resources: { memory_limit_in_bytes: 512 << 20 } });
+    expect(fakes.cgroups.limits.get('skiff/poduid-limited')).toMatchObject({ memoryLimitBytes: 512 << 20 });
+    const e = await code(client.updatePodSandboxResources({ pod_sandbox_id: sb, resources: { memory_limit_in_bytes: 5 } }));
+    expect(e).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'resources.memory_limit_in_bytes: 5 is below the 4 MiB minimum' });
+  });
+
   it('serves the ImageService over the store', async () => {
     const pulled = await client.pullImage({ image: { image: 'busybox' } });
     expect(pulled.image_ref).toMatch(/^sha256:/);
