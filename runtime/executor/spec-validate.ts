@@ -222,6 +222,21 @@ export function validateSpec(raw: unknown, bundle: string, id: string): Validate
     });
   }
   const linux = isObject(raw.linux) ? raw.linux : {};
+  // what Skiff does not implement is refused, never silently dropped
+  const unsupported: [string, unknown][] = [
+    ['hooks', raw.hooks],
+    ['linux.seccomp', linux.seccomp],
+    ['linux.devices', linux.devices],
+    ['linux.uidMappings', linux.uidMappings],
+    ['linux.gidMappings', linux.gidMappings],
+    ['linux.intelRdt', linux.intelRdt],
+    ['process.apparmorProfile', isObject(raw.process) ? raw.process.apparmorProfile : undefined],
+    ['process.selinuxLabel', isObject(raw.process) ? raw.process.selinuxLabel : undefined],
+  ];
+  for (const [field, value] of unsupported) {
+    const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0) || (isObject(value) && Object.keys(value).length === 0);
+    if (!empty) throw new SpecError(field, 'is not supported by Skiff');
+  }
   const namespaces = validateNamespaces(linux.namespaces);
   if (!namespaces.some((n) => n.type === 'mount')) throw new SpecError('linux.namespaces', 'a mount namespace is required');
   if (raw.hostname && !namespaces.some((n) => n.type === 'uts'))

@@ -45,5 +45,8 @@ describe('spec validation', () => {
     expect(check((s) => s.linux && (s.linux.resources = { memory: { limit: 'lots' as unknown as number } }))).toThrow('linux.resources.memory.limit: bad value "lots"');
     expect(check((s) => s.mounts?.push({ destination: '/a/../../etc', type: 'tmpfs' }))).toThrow('mounts[7].destination: ".." not allowed in "/a/../../etc"');
     expect(check((s) => (s.ociVersion = 1 as unknown as string))).toThrow('ociVersion: must be a string, got 1');
+    expect(check((s) => (s.hooks = { prestart: [{ path: '/bin/true' }] }))).toThrow('hooks: is not supported by Skiff');
+    expect(check((s) => s.linux && Object.assign(s.linux, { seccomp: { defaultAction: 'SCMP_ACT_ERRNO' } }))).toThrow('linux.seccomp: is not supported by Skiff');
+    expect(check((s) => s.linux && Object.assign(s.linux, { devices: [] }))).not.toThrow();
   });
 });
