@@ -37,9 +37,12 @@ export function runExecHelper(bin: string, planFile: string, opts: ExecOptions):
 
 /** starts the helper with its stdio as streams (CRI Exec, kubectl exec -it) */
 export function startExecHelper(bin: string, planFile: string, opts: ExecStreamOptions): ExecProcess {
-  const child = spawn(bin, ['exec', planFile], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'], argv0: 'skiff-native' });
+  const args = opts.tty ? ['exec', '--tty', planFile] : ['exec', planFile];
+  const child = spawn(bin, args, { stdio: [opts.stdin || opts.tty ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'], argv0: 'skiff-native' });
   let report = '';
-  (child.stdio[3] as Socket).on('data', (b: Buffer) => (report += b.toString()));
+  const control = child.stdio[3] as Socket; // a socket: setup errors come back on it, terminal sizes go out
+  control.on('data', (b: Buffer) => (report += b.toString()));
+  control.on('error', () => undefined);
   child.stdin?.on('error', () => undefined);
   const exit = new Promise<number>((resolveExit, reject) => {
     child.once('error', (e) => reject(new ExecutorError('Internal', `exec: ${e.message}`)));
@@ -57,5 +60,6 @@ export function startExecHelper(bin: string, planFile: string, opts: ExecStreamO
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
+    resize: opts.tty ? (cols, rows) => void (control.writable && control.write(`resize ${Math.trunc(cols)} ${Math.trunc(rows)}\n`)) : undefined,
   };
 }

@@ -81,6 +81,8 @@ export interface ExecStreamOptions {
   user?: { uid: number; gid: number };
   /** give the process a stdin pipe; without it stdin is /dev/null */
   stdin: boolean;
+  /** run it on a terminal opened in the container (stdout carries the terminal's output, stderr stays empty) */
+  tty?: boolean;
 }
 
 /** A live process inside a container: its stdio pipes and its exit status. */
@@ -92,6 +94,8 @@ export interface ExecProcess {
   exit: Promise<number>;
   /** SIGKILL (the client went away) */
   kill(): void;
+  /** sets the terminal's size (tty only) */
+  resize?(cols: number, rows: number): void;
 }
 
 export interface ContainerStats {

@@ -25,7 +25,9 @@ static int fail(const char *msg) {
 }
 
 int exec_main(int argc, char **argv) {
-  if (argc != 3) return fputs("usage: skiff-native exec PLANFILE\n", stderr), 2;
+  int tty = argc == 4 && strcmp(argv[2], "--tty") == 0;
+  if (argc != 3 && !tty) return fputs("usage: skiff-native exec [--tty] PLANFILE\n", stderr), 2;
+  if (tty) argv[2] = argv[3];
   if (fcntl(3, F_GETFD) >= 0) {
     report_fd = 3;
     fcntl(3, F_SETFD, FD_CLOEXEC);
@@ -48,6 +50,8 @@ int exec_main(int argc, char **argv) {
     if (setns(fds[i], types[i]) < 0) return snprintf(err, sizeof err, "join namespace %d: %s", types[i], strerror(errno)), fail(err);
     close(fds[i]);
   }
+  int master = -1;
+  if (tty && (master = pty_open_master(err, sizeof err)) < 0) return fail(err);
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) return fail("pipe");
   pid_t child = fork();
@@ -55,7 +59,7 @@ int exec_main(int argc, char **argv) {
   if (child == 0) {
     close(errpipe[0]);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (setup_process(&plan, err, sizeof err) < 0 || resolve_exec(&plan, path, sizeof path, err, sizeof err) < 0) {
+    if ((master >= 0 && pty_attach_slave(master, err, sizeof err) < 0) || setup_process(&plan, err, sizeof err) < 0 || resolve_exec(&plan, path, sizeof path, err, sizeof err) < 0) {
       write_all(errpipe[1], err, strlen(err));
       _exit(255);
     }
@@ -63,6 +67,7 @@ int exec_main(int argc, char **argv) {
   }
   close(errpipe[1]);
   ssize_t n = read(errpipe[0], err, sizeof err - 1);
+  if (master >= 0 && n <= 0) pty_relay(master, report_fd);
   int st;
   while (waitpid(child, &st, 0) < 0 && errno == EINTR) {}
   if (n > 0) {

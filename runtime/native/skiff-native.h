@@ -63,6 +63,10 @@ int monitor_main(int argc, char **argv);
 int zygote_main(int argc, char **argv);
 int exec_main(int argc, char **argv);
 int pause_main(int argc, char **argv);
+/* exec --tty: a terminal opened in the container, its slave as the process's stdio, relayed by the helper */
+int pty_open_master(char *err, size_t errlen);
+int pty_attach_slave(int master, char *err, size_t errlen);
+void pty_relay(int master, int control_fd);
 /* connect NETNS PORT: a TCP connection to localhost:PORT inside a network namespace, relayed over stdio */
 int connect_main(int argc, char **argv);
 

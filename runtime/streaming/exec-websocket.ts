@@ -1,10 +1,11 @@
 // Runs one exec session over an accepted WebSocket: output of the process goes out on channels 1
-// and 2, input from channel 0 goes to its stdin (v5: channel-close 255/0 ends it), and when the
+// and 2, input from channel 0 goes to its stdin (v5: channel-close 255/0 ends it), channel 4 sizes
+// its terminal (tty), and when the
 // process has ended and its output is drained the Status goes out on channel 3 and the socket
 // closes. A client that goes away kills the process.
 import type { WebSocket } from 'ws';
 import type { ExecProcess } from '../executor/executor.js';
-import { CLOSE, decodeFrame, encodeFrame, ERROR, exitStatus, failureStatus, STDERR, STDIN, STDOUT, type ExecProtocol } from './channel-protocol.js';
+import { CLOSE, decodeFrame, encodeFrame, ERROR, exitStatus, failureStatus, parseResize, RESIZE, STDERR, STDIN, STDOUT, type ExecProtocol } from './channel-protocol.js';
 
 export interface ExecSessionSpec {
   containerId: string;
@@ -35,7 +36,11 @@ export async function serveExecWebSocket(ws: WebSocket, protocol: ExecProtocol, 
     if (!f) return;
     if (f.channel === STDIN) proc.stdin?.write(f.data);
     else if (f.channel === CLOSE && protocol === 'v5.channel.k8s.io' && f.data[0] === STDIN) proc.stdin?.end();
-    // resize (4): no terminal to resize without a TTY; other channels are not the client's to send
+    else if (f.channel === RESIZE) {
+      const size = parseResize(f.data);
+      if (size) proc.resize?.(size.width, size.height);
+    }
+    // other channels are not the client's to send
   });
   ws.on('close', () => proc.kill());
   ws.on('error', () => proc.kill());

@@ -37,6 +37,7 @@ export function execStarter(containers: ContainerManager, executor: Executor): (
       cwd: rec.cwd,
       user: rec.user ? { uid: rec.user.uid, gid: rec.user.gid } : undefined,
       stdin: spec.stdin,
+      tty: spec.tty,
     });
   };
 }
