@@ -1,14 +1,23 @@
 // The client side of pods/exec: a WebSocket to the apiserver with subprotocol v5.channel.k8s.io
 // (v4 accepted). Channel 1 and 2 go to stdout and stderr, stdin goes out on channel 0 (v5: its
-// end as a channel-close message), and the Status on channel 3 gives the exit code.
+// end as a channel-close message), the local terminal's size goes out on channel 4 (-t), and the
+// Status on channel 3 gives the exit code.
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ClientConfig } from '../../client/types.js';
 import type { Output } from './io.js';
 
+/** the local terminal of an `exec -t`: its size now and when it changes */
+export interface TerminalSize {
+  size(): { width: number; height: number };
+  /** calls FN on every change; returns the unsubscribe */
+  onResize(fn: () => void): () => void;
+}
+
 export interface ExecStreamOptions {
   config: ClientConfig;
+  terminal?: TerminalSize;
   /** the pods/exec path with its query */
   path: string;
   stdin?: Readable;
@@ -64,7 +73,17 @@ export function runExecStream(o: ExecStreamOptions): Promise<{ exitCode: number;
       });
     });
     ws.on('error', (e) => reject(e));
+    let stopResize: (() => void) | undefined;
     ws.on('open', () => {
+      const term = o.terminal;
+      if (term) {
+        const sendSize = (): void => {
+          const { width, height } = term.size();
+          if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.of(4), Buffer.from(JSON.stringify({ Width: width, Height: height }))]));
+        };
+        sendSize();
+        stopResize = term.onResize(sendSize);
+      }
       if (!o.stdin) return;
       o.stdin.on('data', (b: Buffer) => ws.send(Buffer.concat([Buffer.of(0), b])));
       o.stdin.on('end', () => {
@@ -85,6 +104,7 @@ export function runExecStream(o: ExecStreamOptions): Promise<{ exitCode: number;
       }
     });
     ws.on('close', () => {
+      stopResize?.();
       o.stdin?.pause();
       o.stdout.write(out.end());
       o.stderr.write(err.end());

@@ -1,17 +1,29 @@
-// `skiffctl exec POD|pod/NAME [-c C] [-i] -- CMD [ARGS...]`: runs CMD in the container and exits
-// with its exit code, printing its stdout and stderr; -i forwards stdin (its end closes the
-// command's stdin). The container defaults as in kubectl: the default-container annotation, else
+// `skiffctl exec POD|pod/NAME [-c C] [-i] [-t] -- CMD [ARGS...]`: runs CMD in the container and
+// exits with its exit code, printing its stdout and stderr; -i forwards stdin (its end closes the
+// command's stdin); -t (with a local terminal) runs it on a terminal in the container, raw mode here. The container defaults as in kubectl: the default-container annotation, else
 // the first container.
 import { findByResource } from '../../api/resources.js';
 import type { Pod } from '../../api/types/core.js';
 import type { KubeObject } from '../../api/types/meta.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
-import { runExecStream } from './exec-stream.js';
+import type { Readable } from 'node:stream';
+import { runExecStream, type TerminalSize } from './exec-stream.js';
+
+function processTerminal(): TerminalSize {
+  return {
+    size: () => ({ width: process.stdout.columns || 80, height: process.stdout.rows || 24 }),
+    onResize: (fn) => {
+      process.stdout.on('resize', fn);
+      return () => process.stdout.off('resize', fn);
+    },
+  };
+}
 
 export const flags: FlagSpec = {
   values: ['container'],
-  booleans: ['stdin', 'tty', 'quiet'],
+  // `it`/`ti`: the bundled -it that everybody types
+  booleans: ['stdin', 'tty', 'quiet', 'it', 'ti'],
   aliases: { c: 'container', i: 'stdin', t: 'tty', q: 'quiet' },
 };
 
@@ -19,13 +31,14 @@ type PodObject = Pod & KubeObject;
 const podsInfo = findByResource('', 'pods')!;
 
 /** the pods/exec path and query (pure) */
-export function execPath(ns: string, pod: string, container: string, cmd: string[], stdin: boolean): string {
+export function execPath(ns: string, pod: string, container: string, cmd: string[], stdin: boolean, tty = false): string {
   const q = new URLSearchParams();
   for (const c of cmd) q.append('command', c);
   q.set('container', container);
   if (stdin) q.set('stdin', 'true');
   q.set('stdout', 'true');
-  q.set('stderr', 'true');
+  if (tty) q.set('tty', 'true');
+  else q.set('stderr', 'true');
   return `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(pod)}/exec?${q.toString()}`;
 }
 
@@ -41,9 +54,22 @@ export async function run(ctx: CommandContext): Promise<number> {
   const containers = (pod.spec?.containers ?? []).map((c) => c.name);
   const container = ctx.str('container') ?? pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? containers[0];
   if (!container) throw new Error(`pod ${name} has no containers`);
-  if (ctx.bool('tty')) ctx.err('Unable to use a TTY: skiffctl exec has no terminal support; running without one\n');
-  const stdin = ctx.bool('stdin');
-  const r = await runExecStream({ config: ctx.client.config, path: execPath(ns, name, container, cmd, stdin), stdin: stdin ? ctx.io.stdin : undefined, stdout: ctx.io.stdout, stderr: ctx.io.stderr });
+  const both = ctx.bool('it') || ctx.bool('ti');
+  const stdin = ctx.bool('stdin') || both;
+  let tty = ctx.bool('tty') || both;
+  const input = ctx.io.stdin as Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
+  if (tty && !(input.isTTY && input.setRawMode)) {
+    ctx.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    tty = false;
+  }
+  const terminal = tty ? processTerminal() : undefined;
+  if (tty) input.setRawMode!(true);
+  let r;
+  try {
+    r = await runExecStream({ config: ctx.client.config, path: execPath(ns, name, container, cmd, stdin, tty), stdin: stdin ? input : undefined, stdout: ctx.io.stdout, stderr: ctx.io.stderr, terminal });
+  } finally {
+    if (tty) input.setRawMode!(false);
+  }
   if (r.error) {
     ctx.err(`error: ${r.error}\n`);
     return r.exitCode;
