@@ -1,6 +1,6 @@
 // Restart safety of the kubelet: a restart adopts the running containers (same IDs, same start
 // times, no restarts), and a pod deleted while the kubelet was down is cleaned up when it returns.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/types/core.js';
@@ -82,5 +82,36 @@ describe('kubelet restart', () => {
     await until('pod dir removed', () => !existsSync(podDir) || undefined);
     // the other pod is untouched
     expect((await running('keep')).status!.containerStatuses!.map((c) => c.restartCount)).toEqual([0, 0]);
+  });
+
+  it('recreates a sandbox whose pause process died, and runs the containers again in it', async () => {
+    await k.pods.create('default', k.podSpec('phoenix', { containers: [{ name: 'c', image: k.image, command: ['sleep', '600'] }] }));
+    const before = await running('phoenix');
+    const uid = before.metadata.uid!;
+    const [sandbox] = await k.cri.runtime.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uid } });
+    // the pause process carries the pod's cgroup (…/pod<uid>/…) on its command line
+    const pause = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .find((pid) => {
+        try {
+          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return argv.includes('pause') && argv.some((a) => a.includes(`pod${uid}`));
+        } catch {
+          return false;
+        }
+      });
+    expect(pause).toBeDefined();
+    process.kill(Number(pause), 'SIGKILL');
+    const after = await until('a new sandbox with the container running again', async () => {
+      const p = await k.pods.get('default', 'phoenix');
+      const cs = p.status?.containerStatuses?.[0];
+      return cs?.state?.running && cs.containerID !== before.status!.containerStatuses![0].containerID ? p : undefined;
+    });
+    expect(after.status!.containerStatuses![0].restartCount).toBe(1);
+    const sandboxes = await k.cri.runtime.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': uid } });
+    const ready = sandboxes.filter((s) => s.state === 'SANDBOX_READY');
+    expect(ready).toHaveLength(1);
+    expect(ready[0].id).not.toBe(sandbox.id);
+    expect(ready[0].metadata.attempt).toBe(1);
   });
 });
