@@ -6,7 +6,6 @@ import { badRequest } from '../../api/status.js';
 import type { AcceptInfo } from '../http/negotiation.js';
 import { type IncludeObject, toTable } from '../tables/table.js';
 import type { EventObjectEncoder } from './watch-stream.js';
-import { sharedObjectJson } from '../storage/object-snapshot.js';
 import type { Query } from './query.js';
 
 function includeObject(q: Query): IncludeObject {
@@ -32,8 +31,8 @@ export function presentList(info: ResourceInfo, list: List<KubeObject>, accept: 
 }
 
 export function watchEncoder(info: ResourceInfo, accept: AcceptInfo, q: Query): EventObjectEncoder {
-  if (!accept.table) return sharedObjectJson;
+  if (!accept.table) return (obj) => obj.json;
   const include = includeObject(q);
-  return (obj: KubeObject, _type: WatchEventType, first: boolean) =>
-    JSON.stringify(toTable(info, [obj], { include, resourceVersion: obj.metadata.resourceVersion, withColumns: first }));
+  return (obj, _type: WatchEventType, first: boolean) =>
+    JSON.stringify(toTable(info, [obj.object], { include, resourceVersion: obj.object.metadata.resourceVersion, withColumns: first }));
 }

@@ -8,7 +8,8 @@ import type { KubeObject, WatchEventType } from '../../api/types/meta.js';
 import { badRequest, gone, makeStatus } from '../../api/status.js';
 import type { ApiContext } from '../api-context.js';
 import type { RawEvent } from '../storage/object-store.js';
-import { resourcePrefix } from '../storage/keys.js';
+import { collectionPrefix, resourcePrefix } from '../storage/keys.js';
+import { CachedObject } from '../storage/object-snapshot.js';
 import { selectionPredicate } from '../registry/selection.js';
 
 export interface WatchParams {
@@ -24,7 +25,7 @@ export interface WatchParams {
  * Turns each object into the JSON text of what the client asked for (the object, or a one-row
  * Table).
  */
-export type EventObjectEncoder = (obj: KubeObject, type: WatchEventType, first: boolean) => string;
+export type EventObjectEncoder = (obj: CachedObject, type: WatchEventType, first: boolean) => string;
 
 /** bytes a watch may have queued for a slow client before it is closed */
 const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
@@ -62,6 +63,7 @@ export async function serveWatch(
     fromRev = Number(list.metadata.resourceVersion);
   }
   const cache = ctx.watchCaches.forPrefix(resourcePrefix(info));
+  const nsPrefix = params.namespace && info.namespaced ? collectionPrefix(info, params.namespace) : undefined;
 
   reply.hijack();
   const res = reply.raw;
@@ -72,7 +74,7 @@ export async function serveWatch(
   let first = true;
   let progress = fromRev;
   let ended = false;
-  const send = (type: WatchEventType, obj: KubeObject): void => {
+  const send = (type: WatchEventType, obj: CachedObject): void => {
     const text = encode(obj, type, first);
     first = false;
     res.write(`{"type":"${type}","object":${text}}\n`);
@@ -90,10 +92,10 @@ export async function serveWatch(
     if (!res.writableEnded) res.end();
   };
   req.raw.on('close', finish);
-  for (const o of initial) send('ADDED', o);
+  for (const o of initial) send('ADDED', new CachedObject(undefined, o));
   /** A client that stops reading would make the apiserver buffer without bound: drop it (it
    *  re-watches from its last resourceVersion, as Kubernetes' clients do when a watch ends). */
-  const sendLive = (type: WatchEventType, obj: KubeObject): void => {
+  const sendLive = (type: WatchEventType, obj: CachedObject): void => {
     send(type, obj);
     if (res.writableLength > MAX_UNREAD_BYTES) {
       ctx.log.warn({ resource: info.resource, buffered: res.writableLength }, 'closing a watch whose client is not reading');
@@ -124,9 +126,9 @@ export async function serveWatch(
         if (ended) return;
         for (const ev of events) {
           if (ev.revision > progress) progress = ev.revision;
-          if (params.namespace && info.namespaced && ev.object.metadata.namespace !== params.namespace) continue;
+          if (nsPrefix && !ev.key.startsWith(nsPrefix)) continue;
           const type = filterEvent(ev, predicate, matchesAll);
-          if (type) sendLive(type, ev.object);
+          if (type) sendLive(type, ev.current);
           if (ended) return;
         }
       },

@@ -6,11 +6,13 @@ import {
   type ListRequest,
   type ObjectStore,
   type RawEvent,
+  type RawEventType,
   StoreError,
   type StoredList,
   type StoreWatch,
   type StoreWatchHandlers,
 } from './object-store.js';
+import { CachedObject } from './object-snapshot.js';
 
 /** keys per etcd range request when listing */
 const LIST_PAGE = 5000;
@@ -22,13 +24,13 @@ function encode(obj: KubeObject): Buffer {
   return Buffer.from(JSON.stringify({ apiVersion, kind, metadata: meta, ...rest }));
 }
 
-/** The stored JSON text with metadata.resourceVersion spliced in (no parse). */
-function rawWithVersion(kv: IKeyValue): string {
+/** The stored JSON text with metadata.resourceVersion (default: the key's mod revision) spliced in, without a parse. */
+function rawWithVersion(kv: IKeyValue, revision: string = kv.mod_revision): string {
   const text = kv.value.toString('utf8');
   const at = text.indexOf('"metadata":{');
-  if (at < 0) return JSON.stringify(decode(kv));
+  if (at < 0) return JSON.stringify(decode(kv, revision));
   const i = at + '"metadata":{'.length;
-  const rv = `"resourceVersion":${JSON.stringify(kv.mod_revision)}`;
+  const rv = `"resourceVersion":${JSON.stringify(revision)}`;
   return text.slice(0, i) + (text[i] === '}' ? rv : `${rv},`) + text.slice(i);
 }
 
@@ -256,14 +258,36 @@ export class EtcdStore implements ObjectStore {
   }
 }
 
+/** A watch event whose objects are parsed only when someone looks at them. */
+class EtcdWatchEvent implements RawEvent {
+  private prev?: KubeObject;
+
+  constructor(
+    readonly type: RawEventType,
+    readonly key: string,
+    readonly revision: number,
+    readonly current: CachedObject,
+    private readonly prevKv: IKeyValue | undefined,
+  ) {}
+
+  get object(): KubeObject {
+    return this.current.object;
+  }
+
+  get previous(): KubeObject | undefined {
+    if (!this.prevKv) return undefined;
+    return (this.prev ??= decode(this.prevKv));
+  }
+}
+
 function toRawEvent(ev: IEvent): RawEvent {
   const key = ev.kv.key.toString('utf8');
+  const prevKv = ev.prev_kv && ev.prev_kv.value?.length ? ev.prev_kv : undefined;
   const revision = Number(ev.kv.mod_revision);
-  const previous = ev.prev_kv && ev.prev_kv.value?.length ? decode(ev.prev_kv) : undefined;
   if (ev.type === 'Delete') {
-    if (!previous) throw new StoreError('unavailable', `etcd watch: delete of ${key} without its previous value`);
-    const object: KubeObject = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(revision) } };
-    return { type: 'DELETED', key, revision, object, previous };
+    if (!prevKv) throw new StoreError('unavailable', `etcd watch: delete of ${key} without its previous value`);
+    return new EtcdWatchEvent('DELETED', key, revision, new CachedObject(rawWithVersion(prevKv, ev.kv.mod_revision)), prevKv);
   }
-  return { type: ev.kv.version === '1' ? 'ADDED' : 'MODIFIED', key, revision, object: decode(ev.kv), previous };
+  const type = ev.kv.version === '1' ? 'ADDED' : 'MODIFIED';
+  return new EtcdWatchEvent(type, key, revision, new CachedObject(rawWithVersion(ev.kv)), prevKv);
 }

@@ -1,6 +1,7 @@
 // The storage boundary: objects under string keys with etcd-revision resourceVersions. The REST layer
 // talks only to this interface; etcd-store.ts is the real implementation.
 import type { KubeObject } from '../../api/types/meta.js';
+import type { CachedObject } from './object-snapshot.js';
 
 export type StoreErrorKind = 'exists' | 'conflict' | 'notfound' | 'compacted' | 'unavailable';
 
@@ -43,15 +44,17 @@ export interface ListRequest {
 
 export type RawEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One change from the store, decoded once and shared by every watcher. */
+/** One change from the store, shared by every watcher; parsed or serialized only when needed. */
 export interface RawEvent {
-  type: RawEventType;
-  key: string;
-  revision: number;
-  /** the new object; for DELETED the last state, with resourceVersion = the delete's revision */
-  object: KubeObject;
+  readonly type: RawEventType;
+  readonly key: string;
+  readonly revision: number;
+  /** the new state; for DELETED the last state, with resourceVersion = the delete's revision */
+  readonly current: CachedObject;
+  /** current.object */
+  readonly object: KubeObject;
   /** the object before this change (undefined for ADDED) */
-  previous?: KubeObject;
+  readonly previous?: KubeObject;
 }
 
 export interface StoreWatch {

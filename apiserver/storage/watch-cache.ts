@@ -104,7 +104,7 @@ export class ResourceWatchCache {
       if (ev.revision > this.latest) this.latest = ev.revision;
       if (ev.revision > this.appliedThrough) this.appliedThrough = ev.revision;
       if (ev.type === 'DELETED') this.snapshot.delete(ev.key);
-      else this.snapshot.set(ev.key, new CachedObject(undefined, ev.object));
+      else this.snapshot.set(ev.key, ev.current);
     }
     if (header > this.latest) this.latest = header;
     for (const l of this.listeners) l.onEvents(events);

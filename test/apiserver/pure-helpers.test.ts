@@ -9,6 +9,7 @@ import { filterEvent } from '../../apiserver/routes/watch-stream.js';
 import { decodeContinue, encodeContinue } from '../../apiserver/registry/continue-token.js';
 import type { KubeObject } from '../../api/types/meta.js';
 import type { RawEvent } from '../../apiserver/storage/object-store.js';
+import { CachedObject } from '../../apiserver/storage/object-snapshot.js';
 
 describe('humanDuration (kubectl AGE)', () => {
   it.each([
@@ -88,7 +89,7 @@ describe('authorize', () => {
 describe('filterEvent', () => {
   const obj = (labels: Record<string, string>): KubeObject => ({ metadata: { name: 'x', labels } });
   const sel = (o: KubeObject) => o.metadata.labels?.a === '1';
-  const ev = (type: RawEvent['type'], now: KubeObject, before?: KubeObject): RawEvent => ({ type, key: 'k', revision: 2, object: now, previous: before });
+  const ev = (type: RawEvent['type'], now: KubeObject, before?: KubeObject): RawEvent => ({ type, key: 'k', revision: 2, current: new CachedObject(undefined, now), object: now, previous: before });
   it.each([
     ['ADDED', obj({ a: '1' }), undefined, 'ADDED'],
     ['ADDED', obj({ a: '2' }), undefined, undefined],
