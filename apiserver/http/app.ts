@@ -14,6 +14,8 @@ import { sendError } from './respond.js';
 import { decodeBody } from './negotiation.js';
 import { servePodStreamUpgrade } from '../streaming/pod-stream-proxy.js';
 import { nodeProxyTarget, serveNodeProxy } from '../routes/node-proxy.js';
+import { serveMetrics } from '../routes/metrics-api.js';
+import { metricsRequest } from '../routes/metrics-objects.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -89,6 +91,8 @@ export function buildApp(ctx: ApiContext, opts: AppOptions): FastifyInstance {
       }
       const proxied = nodeProxyTarget(path);
       if (proxied) return await serveNodeProxy(ctx, user, req.method, proxied, query, reply);
+      const metrics = metricsRequest(path);
+      if (metrics) return await serveMetrics(ctx, user, req.method, metrics, query, reply);
       if (ri.kind !== 'resource') {
         const d = authorize(user, { verb: req.method.toLowerCase(), group: '', resource: '', path });
         if (!d.allowed && !isPublicPath(path)) throw forbidden(forbiddenMessage(user, { verb: req.method.toLowerCase(), group: '', resource: '', path }));

@@ -1,6 +1,7 @@
 // Discovery documents built from RESOURCES: legacy (/api, /apis, /api/v1, /apis/<g>/<v>) and
 // aggregated (apidiscovery.k8s.io v2 and v2beta1).
 import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
+import { METRICS_RESOURCES } from './metrics-objects.js';
 
 /** Subresources and what they answer with. */
 const SUBRESOURCE_KIND: Record<string, { group: string; version: string; kind: string } | undefined> = {
@@ -27,6 +28,7 @@ export function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
   for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
   seen.set('authentication.k8s.io/v1', { group: 'authentication.k8s.io', version: 'v1' });
+  seen.set('metrics.k8s.io/v1beta1', { group: 'metrics.k8s.io', version: 'v1beta1' });
   return [...seen.values()];
 }
 
@@ -86,6 +88,7 @@ export function legacyResourceList(group: string, version: string): unknown | un
   if (group === 'authentication.k8s.io') {
     resources.push({ name: 'tokenreviews', singularName: 'tokenreview', namespaced: false, kind: 'TokenReview', verbs: ['create'] });
   }
+  if (group === 'metrics.k8s.io') resources.push(...METRICS_RESOURCES);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
 
@@ -110,6 +113,9 @@ function aggregatedResources(group: string, version: string): unknown[] {
   }));
   if (group === 'authentication.k8s.io') {
     out.push({ resource: 'tokenreviews', responseKind: { group, version, kind: 'TokenReview' }, scope: 'Cluster', singularResource: 'tokenreview', verbs: ['create'] });
+  }
+  if (group === 'metrics.k8s.io') {
+    for (const r of METRICS_RESOURCES) out.push({ resource: r.name, responseKind: { group, version, kind: r.kind }, scope: r.namespaced ? 'Namespaced' : 'Cluster', singularResource: r.singularName, verbs: r.verbs });
   }
   return out;
 }

@@ -73,3 +73,31 @@ export async function serveNodeProxy(ctx: ApiContext, user: UserInfo, method: st
     upstream.end();
   });
 }
+
+/** a buffered GET of PATH on NODE's kubelet, parsed as JSON; a non-2xx answer or no answer is a 503 naming the node */
+export async function fetchKubeletJson<T>(ctx: ApiContext, node: Node, path: string): Promise<T> {
+  const name = node.metadata.name;
+  const url = new URL(`${kubeletBaseUrl(node, `read ${path} of node ${JSON.stringify(name)}`)}${path}`);
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = https.request(url, { method: 'GET', rejectUnauthorized: false, headers: { Authorization: `Bearer ${ctx.adminToken}` }, timeout: 10_000 });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (e) => reject(serviceUnavailable(`cannot reach the kubelet of node ${JSON.stringify(name)} at ${url.host}: ${e.message}`)));
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('error', (e) => reject(serviceUnavailable(`reading ${path} from node ${JSON.stringify(name)}: ${e.message}`)));
+      res.on('end', () => {
+        const code = res.statusCode ?? 0;
+        if (code < 200 || code >= 300) reject(serviceUnavailable(`the kubelet of node ${JSON.stringify(name)} answered ${code} for ${path}: ${text.trim().slice(0, 200)}`));
+        else resolve(text);
+      });
+    });
+    req.end();
+  });
+  try {
+    return JSON.parse(body) as T;
+  } catch (e) {
+    throw serviceUnavailable(`the kubelet of node ${JSON.stringify(name)} sent invalid JSON for ${path}: ${(e as Error).message}`);
+  }
+}
