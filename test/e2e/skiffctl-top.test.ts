@@ -1,6 +1,7 @@
 // `skiffctl top` end to end on a real `skiff up` cluster: a pod spinning a CPU under a 200m limit
 // shows CPU near its limit and non-zero memory; `top nodes` shows the node against its
-// allocatable; `kubectl get --raw .../proxy/stats/summary` reads the same kubelet summary.
+// allocatable; `kubectl get --raw .../proxy/stats/summary` reads the same kubelet summary, and
+// `kubectl top` reads it through the apiserver's metrics.k8s.io.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +130,21 @@ describe('skiffctl top', () => {
     expect(pod?.containers.map((c) => c.name)).toEqual(['spin']);
     expect(pod?.containers[0]!.cpu?.usageNanoCores).toBeGreaterThan(100_000_000);
     expect(pod?.containers[0]!.memory?.workingSetBytes).toBeGreaterThan(20 * 1024 * 1024);
+  });
+
+  it('kubectl top reads the same figures through metrics.k8s.io', () => {
+    const pods = kubectl(['top', 'pods', '-l', 'app=skiff-top']);
+    expect(pods.code, pods.stderr).toBe(0);
+    expect(pods.stdout.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
+    const row = rowOf(pods.stdout, 'skiff-top-busy');
+    expect(Number(/^(\d+)m$/.exec(row?.[1] ?? '')?.[1])).toBeGreaterThan(100);
+    expect(Number(/^(\d+)Mi$/.exec(row?.[2] ?? '')?.[1])).toBeGreaterThanOrEqual(20);
+    const containers = kubectl(['top', 'pod', 'skiff-top-busy', '--containers']);
+    expect(containers.code, containers.stderr).toBe(0);
+    expect(rowOf(containers.stdout, 'skiff-top-busy')?.[1]).toBe('spin');
+    const nodes = kubectl(['top', 'nodes']);
+    expect(nodes.code, nodes.stderr).toBe(0);
+    expect(rowOf(nodes.stdout, nodeName)?.[2]).toMatch(/^\d+%$/);
   });
 
   it('errors: an unknown pod, and an unknown kind of top', () => {
