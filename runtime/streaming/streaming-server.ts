@@ -1,7 +1,8 @@
 // The runtime's streaming server (what containerd and CRI-O run beside the CRI): HTTP on
 // 127.0.0.1 at a random port. CRI Exec and PortForward register a one-time session and answer its
 // URL (`/exec/<token>`, `/portforward/<token>`); the kubelet proxies the client's upgraded
-// connection there. Exec speaks the channel protocol over WebSocket; port-forward speaks SPDY/3.1,
+// connection there. Exec speaks the channel protocol over WebSocket, or SPDY/3.1 streams (the
+// fallback, and kubectl before 1.29); port-forward speaks SPDY/3.1,
 // as a plain HTTP upgrade or tunnelled in WebSocket (`SPDY/3.1+portforward.k8s.io`).
 import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { selectExecProtocol } from './channel-protocol.js';
+import { serveExecSpdy, selectSpdyExecProtocol } from './exec-spdy.js';
 import { serveExecWebSocket, type ExecSessionSpec, type StartExec } from './exec-websocket.js';
 import { refuseUpgrade } from './http-reply.js';
 import { SessionStore } from './session-store.js';
@@ -74,9 +76,16 @@ export async function startStreamingServer(d: StreamingServerDeps): Promise<Stre
     if (m[1] === 'exec') {
       const spec = execs.take(m[2]!);
       if (!spec) return refuseUpgrade(socket, 404, 'the exec session does not exist or has expired (sessions last 30 s)');
+      const spdyVersion = isSpdy(req) ? selectSpdyExecProtocol(String(req.headers['x-stream-protocol-version'] ?? '')) : undefined;
+      if (spdyVersion) {
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${spdyVersion}\r\n\r\n`);
+        if (head.length) socket.unshift(head);
+        serveExecSpdy(socket, spec, d.startExec, d.log);
+        return;
+      }
       const protocol = selectExecProtocol(offeredProtocols(req));
       if (!isWebSocket(req) || !protocol) {
-        return refuseUpgrade(socket, 400, `exec needs a WebSocket with subprotocol v5.channel.k8s.io or v4.channel.k8s.io (offered upgrade ${JSON.stringify(req.headers.upgrade ?? '')}, protocols ${JSON.stringify(offeredProtocols(req))})`);
+        return refuseUpgrade(socket, 400, `exec needs a WebSocket with subprotocol v5.channel.k8s.io or v4.channel.k8s.io, or SPDY/3.1 with X-Stream-Protocol-Version v5.channel.k8s.io or v4.channel.k8s.io (offered upgrade ${JSON.stringify(req.headers.upgrade ?? '')}, protocols ${JSON.stringify(offeredProtocols(req))})`);
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         serveExecWebSocket(ws, protocol, spec, d.startExec).catch((e: unknown) => {

@@ -150,6 +150,31 @@ describe('kubectl exec', () => {
   });
 });
 
+/** runs COMMAND under script(1), so that it has a 100x30 terminal, typing LINE into it after 2 s */
+function inTerminal(command: string, line: string): Run {
+  const typed = `(sleep 2; printf '%s\\n' '${line}'; sleep 4)`;
+  const r = spawnSync('sh', ['-c', `${typed} | script -qfec "stty cols 100 rows 30; ${command}" /dev/null`], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+describe('exec -t', () => {
+  const shell = 'tty; stty size; exit 5';
+  it('kubectl exec -it: a terminal in the container with the local size', () => {
+    const kc = join(KUBECTL_DIR, 'kubectl.1.32');
+    const r = inTerminal(`${kc} --kubeconfig ${up!.kubeconfig} --cache-dir ${join(dataDir, 'kubectl-cache-tty')} exec -it web -c web -- sh`, shell);
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain('30 100');
+    expect(r.code).toBe(5);
+  });
+
+  it('skiffctl exec -it: the same', () => {
+    const r = inTerminal(`${process.execPath} ${SKIFFCTL} --kubeconfig ${up!.kubeconfig} exec -it web -c web -- sh`, shell);
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain('30 100');
+    expect(r.code).toBe(5);
+  });
+});
+
 describe('skiffctl exec', () => {
   it('prints stdout and stderr and exits with the remote exit code', () => {
     const r = skiffctl(['exec', 'web', '-c', 'web', '--', 'sh', '-c', 'echo out; echo err >&2; exit 4']);
