@@ -1,15 +1,26 @@
 // The node half of a cluster, shared by `skiff up` and `skiff agent`: seed the busybox image, start
 // the runtime and the kubelet under the supervisor; and on the way out stop the kubelet, remove every
 // pod through the CRI, stop the runtime and remove the node's network pieces.
-import { imageStoreRoot } from '../../runtime/images/local-image-store.js';
+import { createImageStore, imageStoreRoot } from '../../runtime/images/local-image-store.js';
+import { ensureBusyboxImage } from '../../runtime/images/busybox-image.js';
 import type { ClusterLayout } from './layout.js';
-import { ensureBusyboxImage } from './busybox-seed.js';
 import { kubeletComponent, runtimeComponent, type NodeSettings } from './components.js';
 import { removeAllPods, removeNodeNetwork } from './node-teardown.js';
 import type { Supervisor } from './supervisor.js';
 
+const BUSYBOX_REF = 'docker.io/library/busybox:latest';
+
 export async function startNode(sup: Supervisor, layout: ClusterLayout, node: NodeSettings, log: (m: string) => void): Promise<void> {
-  if (await ensureBusyboxImage(imageStoreRoot(layout.runtimeRoot))) log('imported busybox (docker.io/library/busybox:latest) into the node image store');
+  // a fresh machine has no registry to pull from: seed the busybox image that `image: busybox` needs
+  const store = createImageStore({ root: imageStoreRoot(layout.runtimeRoot) });
+  try {
+    if (!(await store.get(BUSYBOX_REF))) {
+      await ensureBusyboxImage(store, BUSYBOX_REF);
+      log(`imported ${BUSYBOX_REF} (built from Debian's busybox-static) into the node image store`);
+    }
+  } finally {
+    store.close();
+  }
   await sup.start(runtimeComponent(layout));
   await sup.start(kubeletComponent(layout, node));
 }
