@@ -11,7 +11,7 @@ export interface ResourceInfo {
   namespaced: boolean;
   shortNames: string[];
   categories: string[];
-  subresources: string[]; // 'status', 'binding', 'scale', 'log', 'exec', 'portforward'
+  subresources: string[]; // 'status', 'binding', 'scale', 'log', 'exec', 'portforward', 'proxy'
   verbs: string[];
 }
 
@@ -46,7 +46,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     categories: ['all'],
     subresources: ['status', 'binding', 'log', 'exec', 'portforward', 'attach'],
   }),
-  r('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: ['status'] }),
+  r('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: ['status', 'proxy'] }),
   r('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status'] }),
   r('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
   r('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),

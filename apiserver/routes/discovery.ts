@@ -7,6 +7,7 @@ import { METRICS_RESOURCES } from './metrics-objects.js';
 const SUBRESOURCE_KIND: Record<string, { group: string; version: string; kind: string } | undefined> = {
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
   binding: { group: '', version: 'v1', kind: 'Binding' },
+  proxy: { group: '', version: 'v1', kind: 'NodeProxyOptions' },
 };
 
 function subresourceVerbs(sub: string): string[] {
@@ -17,6 +18,7 @@ function subresourceVerbs(sub: string): string[] {
     case 'binding':
       return ['create'];
     case 'log':
+    case 'proxy':
       return ['get'];
     default:
       return ['create', 'get'];

@@ -93,6 +93,10 @@ describe('nodes/proxy', () => {
     const missing = await request(s.url, '/api/v1/nodes/skiff-proxy-n1/proxy/nothing', as(s.token));
     expect(missing.status).toBe(404);
   });
+  it('is in discovery as nodes/proxy', async () => {
+    const v1 = await request(s.url, '/api/v1', as(s.token));
+    expect(v1.body.resources.find((r: { name: string }) => r.name === 'nodes/proxy')).toMatchObject({ kind: 'NodeProxyOptions', verbs: ['get'] });
+  });
   it('is for the admin only', async () => {
     const r = await request(s.url, '/api/v1/nodes/skiff-proxy-n1/proxy/stats/summary', as(NODE_TOKEN));
     expect(r.status).toBe(403);
