@@ -1,6 +1,9 @@
 // The executor's on-disk state: ROOT/<id>/state.json (written by TypeScript, atomically), the plan,
 // the exec FIFO and the monitor's exit file. Everything needed to answer `state` after a restart.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// This process keeps its own containers in memory and writes state.json behind, in order, off the
+// create/start path; another process (or this one after a restart) reads the files.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerState, OciSpec } from './executor.js';
 
@@ -29,6 +32,9 @@ export interface ExitRecord {
 export const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}$/;
 
 export class ContainerStore {
+  private readonly cache = new Map<string, StoredContainer>();
+  private readonly writes = new Map<string, Promise<void>>();
+
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true, mode: 0o700 });
   }
@@ -58,12 +64,28 @@ export class ContainerStore {
   }
 
   save(c: StoredContainer): void {
+    const copy = { ...c };
+    this.cache.set(c.id, copy);
     const file = join(this.dir(c.id), 'state.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify(c));
-    renameSync(`${file}.tmp`, file);
+    const prev = this.writes.get(c.id) ?? Promise.resolve();
+    const next = prev
+      .then(async () => {
+        if (this.cache.get(c.id) !== copy) return; // a newer save follows
+        await writeFile(`${file}.tmp`, JSON.stringify(copy));
+        await rename(`${file}.tmp`, file);
+      })
+      .catch(() => undefined); // the container was removed meanwhile
+    this.writes.set(c.id, next);
+  }
+
+  /** resolves when every state.json write queued so far is on disk */
+  async flush(id?: string): Promise<void> {
+    await Promise.all(id ? [this.writes.get(id)] : [...this.writes.values()]);
   }
 
   load(id: string): StoredContainer | undefined {
+    const known = this.cache.get(id);
+    if (known) return { ...known };
     try {
       return JSON.parse(readFileSync(join(this.dir(id), 'state.json'), 'utf8')) as StoredContainer;
     } catch {
@@ -79,13 +101,18 @@ export class ContainerStore {
     }
   }
 
+  /** containers known to this process and those with a state.json on disk */
   ids(): string[] {
-    return readdirSync(this.root, { withFileTypes: true })
+    const onDisk = readdirSync(this.root, { withFileTypes: true })
       .filter((e) => e.isDirectory() && existsSync(join(this.root, e.name, 'state.json')))
       .map((e) => e.name);
+    return [...new Set([...this.cache.keys(), ...onDisk])];
   }
 
-  remove(id: string): void {
+  async remove(id: string): Promise<void> {
+    this.cache.delete(id);
+    await this.writes.get(id);
+    this.writes.delete(id);
     rmSync(this.dir(id), { recursive: true, force: true });
   }
 }

@@ -55,6 +55,8 @@ export class NativeExecutor implements Executor {
   private loadOrThrow(id: string): StoredContainer {
     const c = this.store.load(id);
     if (!c) throw new ExecutorError('NotFound', `container "${id}" does not exist`);
+    // state.json is written behind; the monitor removes the FIFO once `start` released the init
+    if (!c.started && c.pid > 0 && !existsSync(this.store.fifo(id))) c.started = true;
     return c;
   }
 
@@ -126,13 +128,15 @@ export class NativeExecutor implements Executor {
       pid = Number(first.slice(8));
       stored.pid = pid;
       stored.pidStartTime = processStartTime(pid);
+      // the pid is what a restarted runtime needs to find the container: on disk before returning
       this.store.save(stored);
+      await this.store.flush(id);
       this.channels.set(id, channel);
       return deriveState(stored, undefined, true);
     } catch (e) {
       if (pid > 0) killQuietly(pid, 'SIGKILL');
       if (cgroupMade) await this.cgroups.destroy(v.cgroupPath).catch(() => undefined);
-      this.store.remove(id);
+      await this.store.remove(id);
       throw e;
     }
   }
@@ -231,7 +235,7 @@ export class NativeExecutor implements Executor {
     await this.cgroups.destroy(c.cgroupPath);
     this.channels.get(id)?.close();
     this.channels.delete(id);
-    this.store.remove(id);
+    await this.store.remove(id);
   }
 
   async wait(id: string): Promise<ContainerState> {
