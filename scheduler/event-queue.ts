@@ -1,4 +1,4 @@
-// Events from the scheduler go through a small bounded queue with few writes in flight, so they
+// Events from the scheduler go through a small bounded queue with one write in flight, so they
 // never compete with bindings for the apiserver; when the queue is full new events are dropped,
 // as client-go's event broadcaster drops them when its channel is full.
 import type { KubeObject } from '../api/types/index.js';
@@ -28,7 +28,7 @@ export class EventQueue {
     private readonly recorder: EventRecorder,
     o: EventQueueOptions = {},
   ) {
-    this.maxInFlight = o.maxInFlight ?? 4;
+    this.maxInFlight = o.maxInFlight ?? 1;
     this.maxPending = o.maxPending ?? 1000;
   }
 
