@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 extern int notify_fd;
@@ -31,6 +32,7 @@ int zygote_main(int argc, char **argv) {
     }
     if (pid > 0) continue;
     signal(SIGCHLD, SIG_DFL);
+    prctl(PR_SET_NAME, "skiff-monitor", 0, 0, 0);
     int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     dup2(1, 3);
     fcntl(3, F_SETFD, FD_CLOEXEC);
