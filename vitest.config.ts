@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` is fast and needs nothing from the host; `system` runs on the real parts
-// (etcd, containers, registry, kubectl) as root, with fewer files at once so that they do not
-// starve each other on a 2-core machine.
+// (etcd, containers, registry, kubectl) as root, in forked processes.
 export default defineConfig({
   test: {
+    // 2 cores: two test files at a time; system tests name everything they create, so two can share
+    // the host without stepping on each other
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         test: {
@@ -21,8 +24,6 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          maxWorkers: 2,
-          minWorkers: 1,
         },
       },
     ],

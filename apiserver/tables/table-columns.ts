@@ -6,7 +6,7 @@ import type { Event, Node, Pod, Service } from '../../api/types/core.js';
 import type { Deployment, Lease, ReplicaSet } from '../../api/types/apps.js';
 import { podDisplay } from '../../api/pod-helpers.js';
 import { formatLabelSelector } from '../../api/selectors/label-selector.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 
 export interface Printer {
   columns: TableColumnDefinition[];

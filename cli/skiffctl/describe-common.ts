@@ -6,7 +6,7 @@ import { writeContainers } from './describe-containers.js';
 import type { KubeObject, ObjectMeta } from '../../api/types/meta.js';
 import type { ApiClient } from '../../client/rest-client.js';
 import type { DescribeWriter } from './describe-writer.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 export { rfc1123z } from './describe-time.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/types/meta.js';
 import { annotationLines, labelLines, multiLine, writeEvents, type DescribeEvent } from './describe-common.js';
 import { rfc1123z } from './describe-time.js';
 import { DescribeWriter } from './describe-writer.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 
 interface Amounts {
   cpuReq: number;

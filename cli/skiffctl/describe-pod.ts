@@ -15,7 +15,7 @@ import {
 import { writeContainers } from './describe-containers.js';
 import { rfc1123z } from './describe-time.js';
 import { DescribeWriter } from './describe-writer.js';
-import { humanDuration } from './human-duration.js';
+import { humanDuration } from '../../api/human-duration.js';
 
 export function describePod(pod: Pod & KubeObject, events: DescribeEvent[] | undefined, now: number = Date.now()): string {
   const w = new DescribeWriter();

@@ -2,7 +2,7 @@
 // with -o wide), NAMESPACE first with -A, `kind/name` when several types print together,
 // LABELS last with --show-labels.
 import type { KubeObject, Table, TableColumnDefinition, TableRow } from '../../api/types/meta.js';
-import { age } from './human-duration.js';
+import { age } from '../../api/human-duration.js';
 import { alignColumns } from './tab-writer.js';
 
 export interface TableOptions {

@@ -1,6 +1,6 @@
-// The `kubectl top` tables: every cell tab-terminated (so the last column is padded too), aligned
-// as kubectl's tabwriter does; CPU as `12m`, memory as `34Mi` (rounded down), percentages of the
-// node's allocatable as whole numbers.
+// The `kubectl top` tables (as kubectl 1.32 prints them): every cell tab-terminated (so the last
+// column is padded too), aligned as kubectl's tabwriter does; CPU as `12m`, memory as `34Mi`
+// (rounded down), percentages of the node's allocatable as whole numbers; `--sum` adds a total.
 import { TABLE_TABWRITER, tabwriterFormat } from './tab-writer.js';
 import type { NodeUsage, PodUsage, Usage } from './top-metrics.js';
 
@@ -8,6 +8,8 @@ export interface PodTableOptions {
   allNamespaces?: boolean;
   containers?: boolean;
   noHeaders?: boolean;
+  /** a total line under the CPU and memory columns */
+  sum?: boolean;
 }
 
 export interface NodeTableOptions {
@@ -50,11 +52,16 @@ export function formatPodTable(rows: PodUsage[], o: PodTableOptions = {}): strin
     if (!o.noHeaders) text += line([...ns, 'NAME', 'CPU(cores)', 'MEMORY(bytes)']);
     for (const p of rows) text += line([...(o.allNamespaces ? [p.namespace] : []), p.name, ...usageCells(p)]);
   }
+  if (o.sum) {
+    const blanks = Array<string>(ns.length + (o.containers ? 2 : 1)).fill('');
+    const total = rows.reduce((t, p) => ({ cpuMillis: t.cpuMillis + p.cpuMillis, memoryBytes: t.memoryBytes + p.memoryBytes }), { cpuMillis: 0, memoryBytes: 0 });
+    text += line([...blanks, '________', '________']) + line([...blanks, ...usageCells(total)]);
+  }
   return tabwriterFormat(text, TABLE_TABWRITER);
 }
 
 export function formatNodeTable(rows: NodeUsage[], o: NodeTableOptions = {}): string {
-  let text = o.noHeaders ? '' : line(['NAME', 'CPU(cores)', 'CPU%', 'MEMORY(bytes)', 'MEMORY%']);
+  let text = o.noHeaders ? '' : line(['NAME', 'CPU(cores)', 'CPU(%)', 'MEMORY(bytes)', 'MEMORY(%)']);
   for (const n of rows) {
     if (!n.usage) {
       text += line([n.name, '<unknown>', '<unknown>', '<unknown>', '<unknown>']);

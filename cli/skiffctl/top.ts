@@ -1,4 +1,4 @@
-// `skiffctl top pods [NAME] [-A] [-n NS] [-l SEL] [--containers]` and `skiffctl top nodes [NAME]
+// `skiffctl top pods [NAME] [-A] [-n NS] [-l SEL] [--containers] [--sum]` and `skiffctl top nodes [NAME]
 // [-l SEL]`: CPU and memory from each node's kubelet summary, read through the apiserver's
 // nodes/proxy (`/api/v1/nodes/N/proxy/stats/summary`), printed with kubectl's columns.
 import { findByResource } from '../../api/resources.js';
@@ -8,14 +8,14 @@ import type { Summary } from '../../api/types/stats.js';
 import type { ApiClient } from '../../client/rest-client.js';
 import type { FlagSpec } from '../flags.js';
 import type { CommandContext } from './command-context.js';
-import { humanDuration } from './human-duration.js';
+import { humanDuration } from '../../api/human-duration.js';
 import { listAll } from './table-fetch.js';
 import { nodeUsageFrom, parseSortBy, podUsageFrom, sortNodes, sortPods, type PodUsage } from './top-metrics.js';
 import { formatNodeTable, formatPodTable } from './top-printer.js';
 
 export const flags: FlagSpec = {
   values: ['selector', 'sort-by'],
-  booleans: ['containers', 'no-headers'],
+  booleans: ['containers', 'no-headers', 'sum'],
   aliases: { l: 'selector' },
 };
 
@@ -80,7 +80,7 @@ async function topPods(ctx: CommandContext, name: string | undefined): Promise<n
     } else ctx.err('error: metrics not available yet\n');
     return 1;
   }
-  ctx.out(formatPodTable(sortPods(rows, sortBy), { allNamespaces: ctx.allNamespaces, containers: ctx.bool('containers'), noHeaders: ctx.bool('no-headers') }));
+  ctx.out(formatPodTable(sortPods(rows, sortBy), { allNamespaces: ctx.allNamespaces, containers: ctx.bool('containers'), noHeaders: ctx.bool('no-headers'), sum: ctx.bool('sum') }));
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // Table-driven tests of the apiserver's small pure pieces: AGE, request paths, Accept parsing, the
 // authorizer, watch event filtering, continue tokens.
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from '../../apiserver/tables/human-duration.js';
+import { humanDuration } from '../../api/human-duration.js';
 import { parseRequestInfo } from '../../apiserver/request-info.js';
 import { parseAccept, patchKindOf } from '../../apiserver/http/negotiation.js';
 import { authorize } from '../../apiserver/auth/authorizer.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../../api/types/meta.js';
-import { humanDuration } from '../../../cli/skiffctl/human-duration.js';
+import { humanDuration } from '../../../api/human-duration.js';
 import { parseOutputFormat, toJson, toYaml } from '../../../cli/skiffctl/object-printer.js';
 import { printTable } from '../../../cli/skiffctl/table-printer.js';
 import { formatError } from '../../../cli/skiffctl/error-format.js';

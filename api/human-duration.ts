@@ -1,4 +1,4 @@
-// kubectl's HumanDuration: `45s`, `3m12s`, `25m`, `5h3m`, `30h`, `3d4h`, `120d`, `2y30d`.
+// kubectl's AGE: k8s.io/apimachinery/pkg/util/duration.HumanDuration (`5s`, `3m2s`, `2d`).
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < -1) return '<invalid>';
@@ -23,15 +23,16 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   if (hours < 24 * 365 * 8) {
     const dy = Math.floor(hours / 24) % 365;
-    return dy === 0 ? `${Math.floor(hours / 24 / 365)}y` : `${Math.floor(hours / 24 / 365)}y${dy}d`;
+    const y = Math.floor(hours / 24 / 365);
+    return dy === 0 ? `${y}y` : `${y}y${dy}d`;
   }
   return `${Math.floor(hours / 24 / 365)}y`;
 }
 
-/** Age of a timestamp, `<unknown>` when absent. */
-export function age(timestamp: string | null | undefined, now: number = Date.now()): string {
-  if (!timestamp) return '<unknown>';
-  const t = Date.parse(timestamp);
+/** AGE of a timestamp relative to now; `<unknown>` without one. */
+export function age(ts: string | null | undefined, now: Date | number = Date.now()): string {
+  if (!ts) return '<unknown>';
+  const t = Date.parse(ts);
   if (Number.isNaN(t)) return '<unknown>';
-  return humanDuration(now - t);
+  return humanDuration((typeof now === 'number' ? now : now.getTime()) - t);
 }
