@@ -65,7 +65,7 @@ describe('skiff runtime (real containers)', () => {
     image: { image },
     command,
     log_path: `${name}/0.log`,
-    linux: { security_context: { namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } } },
+    linux: { security_context: { namespace_options: { network: 'POD' as const, pid: 'CONTAINER' as const, ipc: 'POD' as const } } },
     ...extra,
   });
 
