@@ -109,7 +109,7 @@ describe('skiffctl top', () => {
   it('top nodes: CPU and memory with percentages of allocatable', () => {
     const r = skiffctl(['top', 'nodes']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+CPU%\s+MEMORY\(bytes\)\s+MEMORY%\s*$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)\s*$/);
     const row = rowOf(r.stdout, nodeName);
     expect(row).toBeDefined();
     // the busy pod alone keeps ≈0.2 cores busy
@@ -145,6 +145,14 @@ describe('skiffctl top', () => {
     const nodes = kubectl(['top', 'nodes']);
     expect(nodes.code, nodes.stderr).toBe(0);
     expect(rowOf(nodes.stdout, nodeName)?.[2]).toMatch(/^\d+%$/);
+    // same columns, same alignment: the header lines match exactly
+    for (const args of [['top', 'nodes'], ['top', 'pods', '-A'], ['top', 'pods', '--containers', '--sum']]) {
+      const k = kubectl(args);
+      const sk = skiffctl(args);
+      expect(sk.code, sk.stderr).toBe(0);
+      expect(sk.stdout.split('\n')[0]).toBe(k.stdout.split('\n')[0]);
+      expect(sk.stdout.split('\n').length).toBe(k.stdout.split('\n').length);
+    }
   });
 
   it('errors: an unknown pod, and an unknown kind of top', () => {

@@ -86,7 +86,19 @@ describe('top printers', () => {
     );
     expect(formatPodTable(rows.slice(0, 1), { noHeaders: true })).toBe('busy   198m   1Mi   \n');
   });
-  it('nodes: CPU% and MEMORY% against allocatable; <unknown> without figures', () => {
+  it('--sum: a total under the CPU and memory columns, as kubectl 1.32 prints it', () => {
+    expect(formatPodTable(rows, { containers: true, sum: true })).toBe(
+      [
+        'POD        NAME    CPU(cores)   MEMORY(bytes)   ',
+        'busy       spin    198m         1Mi             ',
+        'web-7f9c   httpd   0m           12Mi            ',
+        '                   ________     ________        ',
+        '                   198m         13Mi            ',
+        '',
+      ].join('\n'),
+    );
+  });
+  it('nodes: CPU(%) and MEMORY(%) against allocatable; <unknown> without figures', () => {
     expect(
       formatNodeTable([
         { name: 'n1', usage: { cpuMillis: 250, memoryBytes: 1024 * MI }, allocatable: { cpuMillis: 2000, memoryBytes: 4096 * MI } },
@@ -94,7 +106,7 @@ describe('top printers', () => {
       ]),
     ).toBe(
       [
-        'NAME   CPU(cores)   CPU%        MEMORY(bytes)   MEMORY%     ',
+        'NAME   CPU(cores)   CPU(%)      MEMORY(bytes)   MEMORY(%)   ',
         'n1     250m         12%         1024Mi          25%         ',
         'n2     <unknown>    <unknown>   <unknown>       <unknown>   ',
         '',
