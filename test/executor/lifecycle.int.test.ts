@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { cgroupLeftovers, executorFixture, type ExecutorFixture } from './executor-fixture.js';
@@ -114,6 +114,30 @@ describe('executor lifecycle', () => {
     const slow = await f.ex.exec('e', { args: ['sleep', '10'], timeoutMs: 200 });
     expect(slow.timedOut).toBe(true);
     await expect(f.ex.exec('e', { args: ['no-such-binary'] })).rejects.toThrow(/no-such-binary/);
+  });
+
+  test('the zygote that forks monitors can die: running containers still record their exit, new ones start', async () => {
+    await f.ex.create('z1', f.bundle('z1', { args: ['sleep', '1000'] }));
+    await f.ex.start('z1');
+    const zygotes = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+          return stat.includes('(skiff-zygote)') && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+        } catch {
+          return false;
+        }
+      });
+    expect(zygotes.length).toBe(1);
+    process.kill(Number(zygotes[0]), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    const waited = f.ex.wait('z1');
+    await f.ex.kill('z1', 'SIGKILL');
+    expect(await waited).toMatchObject({ status: 'stopped', exitCode: 137 });
+    await f.ex.create('z2', f.bundle('z2', { args: ['sh', '-c', 'exit 9'] }));
+    await f.ex.start('z2');
+    expect(await f.ex.wait('z2')).toMatchObject({ exitCode: 9 });
   });
 
   test('stats come from the cgroup', async () => {
