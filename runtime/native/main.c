@@ -22,6 +22,10 @@
 //       plan lists (paths under /proc/PID/ns), forks, and execs. stdio is passed through; exits with
 //       the process's status (128+signal when killed). Deletes PLANFILE after reading it.
 //
+//   skiff-native connect NETNS PORT
+//       The far end of a port-forward (see netns-connect.c): a TCP connection to localhost:PORT
+//       inside the network namespace pinned at NETNS, relayed over stdio.
+//
 //   skiff-native pause [--unshare net,ipc,uts,pid] [--hostname NAME] [--cgroup PROCSFILE]...
 //       Holds a pod's namespaces. Joins the cgroups given (writes itself to each cgroup.procs file),
 //       unshares the listed namespaces (with pid: forks so the holder is PID 1 of the new PID
