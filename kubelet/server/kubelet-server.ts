@@ -92,6 +92,7 @@ async function handle(o: KubeletServerOptions, state: ServerState, req: Incoming
 
 export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const state: ServerState = { stats: new StatsProvider({ nodeName: o.nodeName, listPodSandboxStats: () => o.runtime.listPodSandboxStats(), listPods: () => o.listPods() }) };
+  state.stats.start((err) => o.log.debug({ err: err.message }, 'stats housekeeping sample failed'));
   const server = https.createServer({ cert: o.cert.cert, key: o.cert.key }, (req, res) => {
     handle(o, state, req, res).catch((err: unknown) => {
       const code = err instanceof HttpError ? err.code : 500;
@@ -101,13 +102,18 @@ export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServ
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void serveKubeletUpgrade({ auth: o.auth, findPod: o.findPod, runtime: o.runtime, log: o.log }, req, socket, head));
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: Error): void => {
+      state.stats.stop();
+      reject(err);
+    };
+    server.once('error', onError);
     server.listen(o.port, o.host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve({
         port: (server.address() as AddressInfo).port,
         close: () =>
           new Promise<void>((r) => {
+            state.stats.stop();
             server.closeAllConnections();
             server.close(() => r());
           }),

@@ -1,7 +1,9 @@
 // The kubelet's stats: samples the node (/proc) and the CRI (ListPodSandboxStats), turns the
 // cumulative CPU counters into rates against the previous sample of each object, and answers the
-// Summary API document. A first request has nothing to compare with, so it samples a second time
-// after a short interval instead of answering without CPU figures.
+// Summary API document. Like cAdvisor's housekeeping, start() samples in the background so that
+// rates are ready and average over several seconds; a request with nothing to compare with (the
+// first, or a new container) samples a second time after a short interval instead of answering
+// without CPU figures.
 import type { Pod } from '../../api/types/core.js';
 import type { Summary } from '../../api/types/stats.js';
 import type { PodSandboxStatsInfo } from '../cri/runtime-service.js';
@@ -22,9 +24,12 @@ export interface StatsSources {
 
 /** how long a first request waits for its second sample */
 export const PRIME_INTERVAL_MS = 1000;
+/** the background sampling interval */
+export const HOUSEKEEPING_INTERVAL_MS = 10_000;
 
 export class StatsProvider {
   private readonly rates = new CpuRateTracker();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly src: StatsSources) {}
 
@@ -59,5 +64,24 @@ export class StatsProvider {
     if (!missingRates(first)) return first;
     await (this.src.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(PRIME_INTERVAL_MS);
     return this.sampleOnce();
+  }
+
+  /** samples every INTERVAL_MS until stop(); a failed sample is reported to ONERROR and skipped */
+  start(onError: (err: Error) => void, intervalMs = HOUSEKEEPING_INTERVAL_MS): void {
+    if (this.timer) return;
+    let running = false;
+    this.timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.sampleOnce()
+        .catch((e: unknown) => onError(e as Error))
+        .finally(() => (running = false));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/types/core.js';
 import type { PodSandboxStatsInfo } from '../../kubelet/cri/runtime-service.js';
-import { cpuRateNanoCores, CpuRateTracker } from '../../kubelet/stats/cpu-rate.js';
+import { cpuRateNanoCores, CpuRateTracker, keptSamples, WINDOW_MS } from '../../kubelet/stats/cpu-rate.js';
 import { parseMeminfo, parseProcStat, type NodeSample } from '../../kubelet/stats/proc-node.js';
 import { StatsProvider, PRIME_INTERVAL_MS } from '../../kubelet/stats/stats-provider.js';
 import { buildSummary, missingRates } from '../../kubelet/stats/summary-builder.js';
@@ -17,12 +17,30 @@ describe('cpu rate', () => {
     expect(cpuRateNanoCores({ usageCoreNanoSeconds: 1, atNanos: 5 }, { usageCoreNanoSeconds: 2, atNanos: 5 })).toBeUndefined();
     expect(cpuRateNanoCores({ usageCoreNanoSeconds: 9 * S, atNanos: 1 * S }, { usageCoreNanoSeconds: 1 * S, atNanos: 2 * S })).toBeUndefined();
   });
+  it('keeps the samples of the last window (at least the previous one); a reset starts afresh', () => {
+    const at = (s: number) => ({ usageCoreNanoSeconds: s * S, atNanos: s * S });
+    expect(keptSamples([], at(1))).toEqual([at(1)]);
+    expect(keptSamples([at(1)], at(100))).toEqual([at(1), at(100)]);
+    expect(keptSamples([at(1), at(90), at(95)], at(100))).toEqual([at(90), at(95), at(100)]);
+    expect(WINDOW_MS).toBe(15_000);
+    expect(keptSamples([at(50)], { usageCoreNanoSeconds: 1, atNanos: 60 * S })).toEqual([{ usageCoreNanoSeconds: 1, atNanos: 60 * S }]);
+  });
+  it('the rate averages over the window, not just since the last sample', () => {
+    const t = new CpuRateTracker();
+    t.sample('a', { usageCoreNanoSeconds: 0, atNanos: 0 });
+    t.sample('a', { usageCoreNanoSeconds: 1 * S, atNanos: 10 * S });
+    // 0.1 s later and no CPU used in between: still ≈ 0.1 core over the last 10.1 s
+    expect(t.sample('a', { usageCoreNanoSeconds: 1 * S, atNanos: 10.1 * S })).toBe(Math.round((1 / 10.1) * S));
+    // 20 s on, the samples from before the window are gone: the rate is since 10.1 s
+    expect(t.sample('a', { usageCoreNanoSeconds: 3 * S, atNanos: 30.1 * S })).toBe(100_000_000);
+  });
   it('the tracker keeps the previous sample per key and forgets keys not retained', () => {
     const t = new CpuRateTracker();
     expect(t.sample('a', { usageCoreNanoSeconds: 0, atNanos: 1 * S })).toBeUndefined();
     expect(t.sample('b', { usageCoreNanoSeconds: 0, atNanos: 1 * S })).toBeUndefined();
     expect(t.sample('a', { usageCoreNanoSeconds: 0.5 * S, atNanos: 2 * S })).toBe(500_000_000);
-    expect(t.sample('a', { usageCoreNanoSeconds: 2.5 * S, atNanos: 3 * S })).toBe(2_000_000_000);
+    // the window reaches back to the first sample: 2.5 s of CPU in 2 s
+    expect(t.sample('a', { usageCoreNanoSeconds: 2.5 * S, atNanos: 3 * S })).toBe(1_250_000_000);
     t.retain(new Set(['a']));
     expect(t.size).toBe(1);
     expect(t.sample('b', { usageCoreNanoSeconds: 1 * S, atNanos: 4 * S })).toBeUndefined();
@@ -120,6 +138,43 @@ describe('summary builder', () => {
 });
 
 describe('stats provider', () => {
+  it('samples in the background until stopped, so that a request needs no second sample', async () => {
+    let now = T;
+    const cpu = { node: 10, ctr: 2 };
+    let listed = 0;
+    const p = new StatsProvider({
+      nodeName: 'n1',
+      listPods: () => [apiPod],
+      listPodSandboxStats: async () => {
+        listed++;
+        return [sandbox(now, cpu.ctr, cpu.ctr)];
+      },
+      readNode: (at) => node(at, cpu.node),
+      now: () => now,
+      sleep: async () => {
+        throw new Error('no second sample expected');
+      },
+    });
+    const errors: Error[] = [];
+    p.start((e) => errors.push(e), 20);
+    try {
+      await new Promise((r) => setTimeout(r, 70));
+    } finally {
+      p.stop();
+    }
+    const sampled = listed;
+    expect(sampled).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(listed).toBe(sampled);
+    now += 5000;
+    cpu.node += 5;
+    cpu.ctr += 1;
+    const s = await p.summary();
+    expect(s.node.cpu!.usageNanoCores).toBe(1_000_000_000);
+    expect(s.pods[0]!.containers[0]!.cpu!.usageNanoCores).toBe(200_000_000);
+    expect(errors).toEqual([]);
+  });
+
   it('a first request samples twice and answers the rates between the samples', async () => {
     let now = T;
     const slept: number[] = [];
@@ -145,13 +200,13 @@ describe('stats provider', () => {
     expect(s.pods[0]!.containers[0]!.cpu!.usageNanoCores).toBe(200_000_000);
 
     // the next request compares with the kept sample: no second wait
-    now += 10_000;
+    now += 20_000;
     cpu.ctr += 1;
     cpu.pod += 1;
     cpu.node += 2;
     const s2 = await p.summary();
     expect(slept).toHaveLength(1);
-    expect(s2.pods[0]!.containers[0]!.cpu!.usageNanoCores).toBe(100_000_000);
-    expect(s2.node.cpu!.usageNanoCores).toBe(200_000_000);
+    expect(s2.pods[0]!.containers[0]!.cpu!.usageNanoCores).toBe(50_000_000);
+    expect(s2.node.cpu!.usageNanoCores).toBe(100_000_000);
   });
 });
