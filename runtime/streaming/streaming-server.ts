@@ -63,7 +63,11 @@ function isSpdy(req: IncomingMessage): boolean {
 export async function startStreamingServer(d: StreamingServerDeps): Promise<StreamingServer> {
   const execs = new SessionStore<ExecSessionSpec>(SESSION_TTL_MS);
   const forwards = new SessionStore<PortForwardSessionSpec>(SESSION_TTL_MS);
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => selectExecProtocol(offered) ?? (offered.has(PORTFORWARD_WS_PROTOCOL) ? PORTFORWARD_WS_PROTOCOL : false) });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => selectExecProtocol(offered) ?? false });
+  const tunnels = new WeakSet<IncomingMessage>();
+  wss.on('headers', (headers, req) => {
+    if (tunnels.has(req)) headers.push(`Sec-WebSocket-Protocol: ${PORTFORWARD_WS_PROTOCOL}`);
+  });
   const server = http.createServer((req, res) => {
     res.writeHead(400, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${req.url}: streaming needs an upgraded connection (WebSocket or SPDY/3.1)`, reason: 'BadRequest', code: 400 }));
@@ -100,11 +104,16 @@ export async function startStreamingServer(d: StreamingServerDeps): Promise<Stre
     if (!d.servePortForward) return refuseUpgrade(socket, 400, 'port-forward is not supported by this runtime');
     const serve = d.servePortForward;
     if (isWebSocket(req) && offeredProtocols(req).includes(PORTFORWARD_WS_PROTOCOL)) {
+      d.log.info({ sandbox: spec.sandboxId, transport: 'websocket' }, 'port-forward session');
+      // `/` is not a token character, so ws refuses this subprotocol: negotiate it here instead
+      delete req.headers['sec-websocket-protocol'];
+      tunnels.add(req);
       wss.handleUpgrade(req, socket, head, (ws) => serve(createWebSocketStream(ws), spec));
       return;
     }
     const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
     if (isSpdy(req) && versions.includes(PORTFORWARD_PROTOCOL)) {
+      d.log.info({ sandbox: spec.sandboxId, transport: 'spdy' }, 'port-forward session');
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${PORTFORWARD_PROTOCOL}\r\n\r\n`);
       if (head.length) socket.unshift(head);
       serve(socket, spec);

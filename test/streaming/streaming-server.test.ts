@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
+import http from 'node:http';
+import { PassThrough, type Duplex } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import type { ExecProcess } from '../../runtime/executor/executor.js';
@@ -68,5 +69,25 @@ describe('streaming server', () => {
     expect(await connect(`${server.baseUrl}/exec/made-up`, ['v4.channel.k8s.io'])).toBe(404);
     expect(await connect(server.execUrl(spec), ['channel.k8s.io'])).toBe(400);
     expect(await connect(server.portForwardUrl({ sandboxId: 's', ports: [] }), ['v4.channel.k8s.io'])).toBe(400);
+  });
+
+  it('tunnels port-forward SPDY in a WebSocket with the subprotocol ws itself would refuse', async () => {
+    const served: string[] = [];
+    server = await startStreamingServer({ startExec: async (spec) => cat(spec), servePortForward: (io: Duplex, spec) => (served.push(spec.sandboxId), io.end()), log });
+    const url = new URL(server.portForwardUrl({ sandboxId: 'sb9', ports: [8080] }));
+    const protocol = await new Promise<string | undefined>((resolve, reject) => {
+      const req = http.request(url, {
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'SPDY/3.1+portforward.k8s.io' },
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve(res.headers['sec-websocket-protocol'] as string | undefined);
+      });
+      req.on('response', (res) => reject(new Error(`refused: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(protocol).toBe('SPDY/3.1+portforward.k8s.io');
+    expect(served).toEqual(['sb9']);
   });
 });
