@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,17 +195,46 @@ describe('skiffctl exec', () => {
 });
 
 describe('kubectl port-forward', () => {
-  for (const version of ['1.32', '1.33', '1.28']) {
-    it(`${version}: a local port reaches the pod's port 8080`, async () => {
+  // 1.32 and 1.33 tunnel SPDY in a WebSocket (SPDY/3.1+portforward.k8s.io); 1.28 upgrades to SPDY/3.1
+  for (const [version, transport] of [['1.32', 'websocket'], ['1.33', 'websocket'], ['1.28', 'spdy']] as const) {
+    it(`${version}: a local port reaches the pod's port 8080 (${transport})`, async () => {
+      const runtimeLog = join(dataDir, 'logs', 'runtime.log');
+      const sessions = (): number => readFileSync(runtimeLog, 'utf8').split('\n').filter((l) => l.includes('"port-forward session"') && l.includes(`"transport":"${transport}"`)).length;
+      const before = sessions();
       const pf = await portForward(version, 8080);
       try {
         expect(await fetchText(pf.port)).toBe('hello-from-pod\n');
         expect(await fetchText(pf.port)).toBe('hello-from-pod\n');
+        expect(sessions()).toBeGreaterThan(before);
       } finally {
         pf.child.kill('SIGTERM');
       }
     });
   }
+
+  it('carries what the local side sends, and its end, to the pod', async () => {
+    const receiver = spawn(join(KUBECTL_DIR, 'kubectl.1.32'), ['--kubeconfig', up!.kubeconfig, '--cache-dir', join(dataDir, 'kubectl-cache-1.32'), 'exec', 'web', '-c', 'side', '--', 'sh', '-c', 'sleep 60 | nc -l -p 9002 | wc -c > /tmp/received'], { stdio: 'ignore' });
+    children.push(receiver);
+    await new Promise((r) => setTimeout(r, 2000));
+    const pf = await portForward('1.32', 9002);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const s = net.connect({ host: '127.0.0.1', port: pf.port }, () => s.end(Buffer.alloc(1_500_000, 'y')));
+        s.on('error', reject);
+        s.on('close', () => resolve());
+        s.resume();
+      });
+      let got = '';
+      for (let i = 0; i < 50 && got !== '1500000'; i++) {
+        got = kubectl('1.32', ['exec', 'web', '-c', 'side', '--', 'cat', '/tmp/received']).stdout.trim();
+        if (got !== '1500000') await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(got).toBe('1500000');
+    } finally {
+      pf.child.kill('SIGTERM');
+      receiver.kill('SIGTERM');
+    }
+  });
 
   it('carries several megabytes intact', async () => {
     const mk = kubectl('1.32', ['exec', 'web', '-c', 'web', '--', 'sh', '-c', 'head -c 3000000 /dev/zero | tr "\\0" x > /www/big && wc -c < /www/big']);
