@@ -17,10 +17,12 @@
 //       stdin and forks a monitor for each; all of them report on the zygote's stdout, each line
 //       prefixed with its PLANFILE ("PLANFILE created PID"). Exits when stdin closes.
 //
-//   skiff-native exec PLANFILE
+//   skiff-native exec [--tty] PLANFILE
 //       Runs one extra process in a running container: joins its cgroup, then the namespaces the
 //       plan lists (paths under /proc/PID/ns), forks, and execs. stdio is passed through; exits with
-//       the process's status (128+signal when killed). Deletes PLANFILE after reading it.
+//       the process's status (128+signal when killed). Deletes PLANFILE after reading it. With
+//       --tty the process runs on a terminal opened in the container and the helper relays it to
+//       its stdio; "resize COLS ROWS" lines on fd 3 size it (exec-tty.c).
 //
 //   skiff-native connect NETNS PORT
 //       The far end of a port-forward (see netns-connect.c): a TCP connection to localhost:PORT
@@ -78,7 +80,7 @@ void format_rfc3339nano(char *out, size_t len) {
 }
 
 static int usage(void) {
-  fputs("usage: skiff-native monitor PLANFILE | zygote | exec PLANFILE | pause [--unshare NS,...] [--hostname NAME] [--cgroup PROCSFILE]...\n", stderr);
+  fputs("usage: skiff-native monitor PLANFILE | zygote | exec [--tty] PLANFILE | connect NETNS PORT | pause [--unshare NS,...] [--hostname NAME] [--cgroup PROCSFILE]...\n", stderr);
   return 2;
 }
 
