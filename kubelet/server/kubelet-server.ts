@@ -1,7 +1,8 @@
 // The kubelet's HTTPS endpoint (port 10250): `/healthz` openly, everything else behind a bearer
 // token the apiserver vouches for: `/containerLogs/{ns}/{pod}/{container}` (what `kubectl logs`
 // reaches through the apiserver's pods/log proxy), `/pods` (the pods this node runs) and
-// `/stats/summary` (CPU and memory of the node, its pods and containers).
+// `/stats/summary` (CPU and memory of the node, its pods and containers). HTTP upgrades to
+// `/exec/...` and `/portForward/...` (kubectl exec / port-forward) go to kubelet/streaming.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
