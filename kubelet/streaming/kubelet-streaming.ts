@@ -45,7 +45,7 @@ async function runtimeUrl(d: KubeletStreamingDeps, r: StreamRequest): Promise<st
   return d.runtime.portForward(sb.id, r.ports);
 }
 
-/** handles one upgrade request; answers false when PATH is not a streaming path (the caller refuses it) */
+/** handles one upgrade request on the kubelet's port; any other path is refused with 404 */
 export async function serveKubeletUpgrade(d: KubeletStreamingDeps, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   socket.on('error', () => undefined);
   const url = new URL(req.url ?? '/', 'https://kubelet');

@@ -77,8 +77,10 @@ export function serveExecSpdy(io: Duplex, spec: ExecSessionSpec, start: StartExe
     });
     const out = streams.get('stdout');
     const err = streams.get('stderr');
-    proc.stdout.on('data', (b: Buffer) => out?.write(b));
-    proc.stderr.on('data', (b: Buffer) => err?.write(b));
+    if (out) proc.stdout.pipe(out, { end: false });
+    else proc.stdout.resume();
+    if (err) proc.stderr.pipe(err, { end: false });
+    else proc.stderr.resume();
     io.on('close', () => proc.kill());
     let status: ExecStatus;
     try {

@@ -18,8 +18,22 @@ export interface ExecSessionSpec {
 
 export type StartExec = (spec: ExecSessionSpec) => Promise<ExecProcess>;
 
+/** stop reading the process's output while this much is queued for a slow client */
+const HIGH_WATER = 1 << 20;
+
 function send(ws: WebSocket, channel: number, data: Buffer | string): void {
   if (ws.readyState === ws.OPEN) ws.send(encodeFrame(channel, data));
+}
+
+/** forwards OUTPUT on CHANNEL, pausing it while the socket's queue is above HIGH_WATER */
+function relay(ws: WebSocket, channel: number, output: NodeJS.ReadableStream): void {
+  output.on('data', (b: Buffer) => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(encodeFrame(channel, b), () => {
+      if (output.isPaused() && ws.bufferedAmount < HIGH_WATER) output.resume();
+    });
+    if (ws.bufferedAmount >= HIGH_WATER) output.pause();
+  });
 }
 
 export async function serveExecWebSocket(ws: WebSocket, protocol: ExecProtocol, spec: ExecSessionSpec, start: StartExec): Promise<void> {
@@ -44,8 +58,10 @@ export async function serveExecWebSocket(ws: WebSocket, protocol: ExecProtocol, 
   });
   ws.on('close', () => proc.kill());
   ws.on('error', () => proc.kill());
-  proc.stdout.on('data', (b: Buffer) => spec.stdout && send(ws, STDOUT, b));
-  proc.stderr.on('data', (b: Buffer) => spec.stderr && send(ws, STDERR, b));
+  if (spec.stdout) relay(ws, STDOUT, proc.stdout);
+  else proc.stdout.resume();
+  if (spec.stderr) relay(ws, STDERR, proc.stderr);
+  else proc.stderr.resume();
   let status;
   try {
     status = exitStatus(await proc.exit, spec.cmd);

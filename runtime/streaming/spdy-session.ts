@@ -50,8 +50,11 @@ export class SpdyStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    for (let off = 0; off < chunk.length; off += MAX_DATA) this.session.send(dataFrame(this.id, chunk.subarray(off, off + MAX_DATA), false));
-    cb();
+    let flushed = true;
+    for (let off = 0; off < chunk.length; off += MAX_DATA) flushed = this.session.send(dataFrame(this.id, chunk.subarray(off, off + MAX_DATA), false));
+    // the connection's buffer is full: take no more until it drains (a slow client slows the pod side)
+    if (flushed) cb();
+    else this.session.onDrain(() => cb());
   }
 
   override _final(cb: (e?: Error | null) => void): void {
@@ -115,8 +118,22 @@ export class SpdySession {
     io.on('error', (e: Error) => this.fail(e));
   }
 
-  send(frame: Buffer): void {
-    if (!this.closed && this.io.writable) this.io.write(frame);
+  /** writes FRAME; false when the connection's buffer is full (see onDrain) */
+  send(frame: Buffer): boolean {
+    if (this.closed || !this.io.writable) return true;
+    return this.io.write(frame);
+  }
+
+  /** calls FN once the connection can take more (at once when it is closed) */
+  onDrain(fn: () => void): void {
+    if (this.closed || !this.io.writable) return fn();
+    const done = (): void => {
+      this.io.off('drain', done);
+      this.io.off('close', done);
+      fn();
+    };
+    this.io.on('drain', done);
+    this.io.on('close', done);
   }
 
   async sendReply(id: number, headers: SpdyHeaders): Promise<void> {
