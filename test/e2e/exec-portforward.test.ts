@@ -2,7 +2,7 @@
 // skiffctl exec on a real `skiff up` cluster: apiserver -> kubelet -> the runtime's streaming
 // server -> a process in the container / a connection inside the pod's network namespace.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,6 +140,20 @@ describe('kubectl exec', () => {
     expect(badContainer.stderr).toContain('container nope is not valid for pod web');
     const badPod = kubectl('1.32', ['exec', 'nopod', '--', 'true']);
     expect(badPod.stderr).toContain('pods "nopod" not found');
+  });
+
+  it('refuses exec to a node`s credentials (it needs write access to the pod), which may still read it', async () => {
+    const tokensFile = join(dataDir, 'tokens.json');
+    const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, unknown>;
+    const nodeToken = 'skiff-e2e-node-token-0123456789';
+    tokens[nodeToken] = { user: 'system:node:somewhere', uid: 'skiff-e2e-node', groups: ['system:nodes', 'system:authenticated'] };
+    writeFileSync(tokensFile, JSON.stringify(tokens));
+    await new Promise((r) => setTimeout(r, 1200));
+    const asNode = kubectl('1.32', ['--token', nodeToken, 'exec', 'web', '-c', 'web', '--', 'true']);
+    expect(asNode.code).not.toBe(0);
+    expect(asNode.stderr).toMatch(/Forbidden|forbidden/);
+    const read = kubectl('1.32', ['--token', nodeToken, 'get', 'pod', 'web', '-o', 'name']);
+    expect(read.stdout.trim()).toBe('pod/web');
   });
 
   it('refuses an exec without credentials', async () => {
