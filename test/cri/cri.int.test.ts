@@ -177,8 +177,14 @@ describe('skiff runtime (real containers)', () => {
     const pause = svc!.sandboxes.get(shared).pause!.pid;
     expect(nsInode(await pidOf(a), 'pid')).toBe(nsInode(pause, 'pid'));
     expect(nsInode(await pidOf(b), 'pid')).toBe(nsInode(pause, 'pid'));
-    const ps = await client.execSync({ container_id: b, cmd: ['ps', '-o', 'pid,args'], timeout: 10 });
-    expect(ps.stdout.toString()).toMatch(/sleep 600[\s\S]*sleep 600/);
+    // StartContainer returns once the init is released, a moment before it execs (as runc does):
+    // look until both sleeps show in the shared process list
+    let listing = '';
+    for (let i = 0; i < 50 && !/sleep 600[\s\S]*sleep 600/.test(listing); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      listing = (await client.execSync({ container_id: b, cmd: ['ps', '-o', 'pid,args'], timeout: 10 })).stdout.toString();
+    }
+    expect(listing).toMatch(/sleep 600[\s\S]*sleep 600/);
 
     const host = await runPod('hostnet', { linux: { cgroup_parent: `${prefix}/pod-hostnet`, security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
     const h = await startCtr(host, 'h', ['sleep', '600'], { linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } } } });
