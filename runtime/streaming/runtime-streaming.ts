@@ -7,7 +7,7 @@ import type { Executor, ExecProcess } from '../executor/executor.js';
 import type { SandboxManager } from '../sandbox/sandbox-manager.js';
 import { findNativeBinary, sealedBinaryPath } from '../executor/native-binary.js';
 import { podPortConnector } from './pod-port-connector.js';
-import { servePortForwardSpdy } from './port-forward.js';
+import { servePortForwardSpdy, type PortConnector } from './port-forward.js';
 import { CriStreamingHandlers } from './cri-streaming.js';
 import type { ExecSessionSpec } from './exec-websocket.js';
 import { startStreamingServer, type ServePortForward, type StreamingServer } from './streaming-server.js';
@@ -43,7 +43,12 @@ export function execStarter(containers: ContainerManager, executor: Executor): (
 }
 
 function defaultPortForward(sandboxes: SandboxManager, log: Logger): ServePortForward {
-  const connect = podPortConnector(sandboxes, sealedBinaryPath(findNativeBinary()));
+  let connector: PortConnector | undefined;
+  // the native helper is looked up at the first connection, so a runtime without one still starts
+  const connect: PortConnector = (sandboxId, port) => {
+    connector ??= podPortConnector(sandboxes, sealedBinaryPath(findNativeBinary()));
+    return connector(sandboxId, port);
+  };
   return (socket, spec) => void servePortForwardSpdy(socket, spec, connect, log);
 }
 
