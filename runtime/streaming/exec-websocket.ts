@@ -37,15 +37,11 @@ function relay(ws: WebSocket, channel: number, output: NodeJS.ReadableStream): v
 }
 
 export async function serveExecWebSocket(ws: WebSocket, protocol: ExecProtocol, spec: ExecSessionSpec, start: StartExec): Promise<void> {
-  let proc: ExecProcess;
-  try {
-    proc = await start(spec);
-  } catch (e) {
-    send(ws, ERROR, JSON.stringify(failureStatus(`error executing command in container: ${(e as Error).message}`)));
-    ws.close(1000);
-    return;
-  }
-  ws.on('message', (raw: Buffer) => {
+  // the client may send input before the process is up: hold it until then
+  let proc: ExecProcess | undefined;
+  const early: Buffer[] = [];
+  const onInput = (raw: Buffer): void => {
+    if (!proc) return void early.push(raw);
     const f = decodeFrame(raw);
     if (!f) return;
     if (f.channel === STDIN) proc.stdin?.write(f.data);
@@ -55,9 +51,19 @@ export async function serveExecWebSocket(ws: WebSocket, protocol: ExecProtocol, 
       if (size) proc.resize?.(size.width, size.height);
     }
     // other channels are not the client's to send
-  });
-  ws.on('close', () => proc.kill());
-  ws.on('error', () => proc.kill());
+  };
+  ws.on('message', onInput);
+  ws.on('close', () => proc?.kill());
+  ws.on('error', () => proc?.kill());
+  try {
+    proc = await start(spec);
+  } catch (e) {
+    send(ws, ERROR, JSON.stringify(failureStatus(`error executing command in container: ${(e as Error).message}`)));
+    ws.close(1000);
+    return;
+  }
+  if (ws.readyState !== ws.OPEN) return proc.kill();
+  for (const m of early.splice(0)) onInput(m);
   if (spec.stdout) relay(ws, STDOUT, proc.stdout);
   else proc.stdout.resume();
   if (spec.stderr) relay(ws, STDERR, proc.stderr);

@@ -44,8 +44,12 @@ function connect(url: string, protocols: string[], send: (ws: WebSocket) => void
 }
 
 describe('streaming server', () => {
-  it('runs an exec session over v5: stdin, its close, stdout and the exit status', async () => {
-    server = await startStreamingServer({ startExec: async (spec) => cat(spec), log });
+  it('runs an exec session over v5: stdin (also what came before the process was up), its close, stdout and the exit status', async () => {
+    const slowStart = async (spec: { stdin: boolean }): Promise<ExecProcess> => {
+      await new Promise((r) => setTimeout(r, 100));
+      return cat(spec);
+    };
+    server = await startStreamingServer({ startExec: slowStart, log });
     const url = server.execUrl({ containerId: 'c', cmd: ['cat'], tty: false, stdin: true, stdout: true, stderr: true });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/exec\/[A-Za-z0-9_-]+$/);
     const s = await connect(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], (ws) => {
