@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { OciSpec } from '../../runtime/executor/executor.js';
-import { cgroupLeftovers, executorFixture, type ExecutorFixture } from './executor-fixture.js';
+import { cgroupLeftovers, type ExecutorFixture, useExecutorFixture } from './executor-fixture.js';
 
 /** processes whose command line mentions DIR (monitors and inits started for the test) */
 function processesMentioning(dir: string): number[] {
@@ -20,14 +20,7 @@ function processesMentioning(dir: string): number[] {
 
 describe('executor errors leave nothing behind', () => {
   let f: ExecutorFixture;
-  beforeEach(() => {
-    f = executorFixture();
-  });
-  afterEach(async () => {
-    const prefix = f.prefix;
-    await f.teardown();
-    expect(cgroupLeftovers(prefix)).toEqual([]);
-  });
+  useExecutorFixture((fx) => (f = fx));
 
   async function expectCleanFailure(name: string, edit: (s: OciSpec) => void, message: RegExp): Promise<void> {
     const b = f.bundle(name, { args: ['true'] }, edit);

@@ -2,6 +2,7 @@
 // defaultSpec(), an executor rooted in a temp dir, and a teardown that removes every container,
 // cgroup and directory the test made (each named with a per-test "skiff-t..." prefix).
 import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,4 +76,22 @@ export function executorFixture(): ExecutorFixture {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Gives each test of the calling suite a fresh fixture (through `set`) and tears it down after the
+ * test, which must leave no cgroup behind.
+ */
+export function useExecutorFixture(set: (f: ExecutorFixture) => void): void {
+  let current: ExecutorFixture | undefined;
+  beforeEach(() => {
+    current = executorFixture();
+    set(current);
+  });
+  afterEach(async () => {
+    if (!current) return;
+    const prefix = current.prefix;
+    await current.teardown();
+    expect(cgroupLeftovers(prefix)).toEqual([]);
+  });
 }

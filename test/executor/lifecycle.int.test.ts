@@ -1,18 +1,11 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { cgroupLeftovers, executorFixture, type ExecutorFixture } from './executor-fixture.js';
+import { describe, expect, test } from 'vitest';
+import { cgroupLeftovers, type ExecutorFixture, useExecutorFixture } from './executor-fixture.js';
 
 describe('executor lifecycle', () => {
   let f: ExecutorFixture;
-  beforeEach(() => {
-    f = executorFixture();
-  });
-  afterEach(async () => {
-    const prefix = f.prefix;
-    await f.teardown();
-    expect(cgroupLeftovers(prefix)).toEqual([]);
-  });
+  useExecutorFixture((fx) => (f = fx));
 
   test('create → created with a pid, start → running, exit code recorded, delete removes everything', async () => {
     const b = f.bundle('c1', { args: ['sh', '-c', 'sleep 0.3; exit 3'] });

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { cgroupLeftovers, executorFixture, type ExecutorFixture } from './executor-fixture.js';
+import { describe, expect, test } from 'vitest';
+import { type ExecutorFixture, useExecutorFixture } from './executor-fixture.js';
 
 describe('executor cgroup limits', () => {
   let f: ExecutorFixture;
-  beforeEach(() => {
-    f = executorFixture();
-  });
-  afterEach(async () => {
-    const prefix = f.prefix;
-    await f.teardown();
-    expect(cgroupLeftovers(prefix)).toEqual([]);
-  });
+  useExecutorFixture((fx) => (f = fx));
 
   test('a memory hog is OOM-killed and reported as such', async () => {
     const limit = 32 * 1024 * 1024;

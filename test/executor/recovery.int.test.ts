@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createExecutor } from '../../runtime/executor/native-executor.js';
-import { cgroupLeftovers, executorFixture, nativeBin, type ExecutorFixture } from './executor-fixture.js';
+import { nativeBin, type ExecutorFixture, useExecutorFixture } from './executor-fixture.js';
 
 const distExecutor = join(import.meta.dirname, '../../dist/runtime/executor/native-executor.js');
 
@@ -35,14 +35,7 @@ function runtimeProcess(root: string, id: string, bundle: string) {
 
 describe('executor recovery', () => {
   let f: ExecutorFixture;
-  beforeEach(() => {
-    f = executorFixture();
-  });
-  afterEach(async () => {
-    const prefix = f.prefix;
-    await f.teardown();
-    expect(cgroupLeftovers(prefix)).toEqual([]);
-  });
+  useExecutorFixture((fx) => (f = fx));
 
   test.skipIf(!existsSync(distExecutor))('a container outlives its runtime process (kill -9); a new process recovers it and sees its exit', async () => {
     const root = join(f.dir, 'state');
