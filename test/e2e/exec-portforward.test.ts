@@ -127,6 +127,18 @@ describe('kubectl exec', () => {
     });
   }
 
+  it('carries binary stdin and stdout: kubectl cp there and back', () => {
+    const src = join(dataDir, 'payload.bin');
+    const back = join(dataDir, 'payload-back.bin');
+    const payload = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 7919) % 256));
+    writeFileSync(src, payload);
+    const up = kubectl('1.32', ['cp', '-c', 'side', src, 'web:/tmp/payload.bin']);
+    expect(up.code, up.stderr).toBe(0);
+    const down = kubectl('1.32', ['cp', '-c', 'side', 'web:/tmp/payload.bin', back]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(readFileSync(back).equals(payload)).toBe(true);
+  });
+
   it('runs in the container named, in the pod`s network namespace', () => {
     const r = kubectl('1.32', ['exec', 'web', '-c', 'side', '--', 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/']);
     expect(r.stdout).toBe('hello-from-pod\n');
