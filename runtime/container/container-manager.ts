@@ -311,7 +311,7 @@ export class ContainerManager {
     if (!rec.logPath) throw failedPrecondition(`container ${rec.id} has no log path`);
     const st = await this.execState(rec);
     if (!st || st.status !== 'running' || st.pid <= 0) throw failedPrecondition(`container ${rec.id} is not running`);
-    await reopenContainerLog(st.pid, rec.logPath);
+    await reopenContainerLog(this.d.executor, rec.id, rec.logPath);
   }
 
   /** Stops every container of the sandbox (for StopPodSandbox). */

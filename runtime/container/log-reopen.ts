@@ -1,25 +1,12 @@
-// ReopenContainerLog: the container's monitor (the native helper in `monitor` mode, parent of the
-// container's init) reopens its CRI log file on SIGUSR1, e.g. after the kubelet rotated it.
+// ReopenContainerLog: the executor asks the container's monitor to reopen its CRI log file (e.g.
+// after the kubelet rotated it); the monitor does so asynchronously, so wait until the file exists.
 import { promises as fs } from 'node:fs';
+import type { Executor } from '../executor/executor.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Pure: the PPid field of /proc/<pid>/status. */
-export function parentPid(statusText: string): number | undefined {
-  const m = /^PPid:\s*(\d+)$/m.exec(statusText);
-  return m ? Number(m[1]) : undefined;
-}
-
-export async function reopenContainerLog(initPid: number, logPath: string): Promise<void> {
-  const ppid = parentPid(await fs.readFile(`/proc/${initPid}/status`, 'utf8'));
-  if (!ppid) throw new Error(`no parent process for container init ${initPid}`);
-  // the monitor is the native helper (started as `skiff-native monitor`, or forked by its zygote)
-  const argv0 = (await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8')).split('\0')[0] ?? '';
-  if (!/(^|\/)skiff-native$/.test(argv0)) throw new Error(`the parent of container init ${initPid} (pid ${ppid}, ${JSON.stringify(argv0)}) is not its monitor`);
-  process.kill(ppid, 'SIGUSR1');
-  // The monitor reads its signalfd in a loop that only leaves on SIGCHLD; a (harmless) SIGCHLD
-  // right after makes it go back to pumping output instead of waiting for the next signal.
-  process.kill(ppid, 'SIGCHLD');
+export async function reopenContainerLog(executor: Executor, id: string, logPath: string): Promise<void> {
+  await executor.reopenLog(id);
   for (let i = 0; i < 200; i++) {
     try {
       await fs.access(logPath);
@@ -28,5 +15,5 @@ export async function reopenContainerLog(initPid: number, logPath: string): Prom
       await sleep(5);
     }
   }
-  throw new Error(`the monitor did not reopen ${logPath}`);
+  throw new Error(`the monitor of container ${id} did not reopen ${logPath}`);
 }

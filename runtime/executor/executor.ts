@@ -117,6 +117,8 @@ export interface Executor {
   /** a process in the container with live stdio (CRI streaming exec); optional for executors that cannot */
   execStream?(id: string, opts: ExecStreamOptions): Promise<ExecProcess>;
   stats(id: string): Promise<ContainerStats>;
+  /** makes the container's monitor reopen its log file (after a rotation); the reopen is asynchronous */
+  reopenLog(id: string): Promise<void>;
   /** rebuilds in-memory state from disk after a restart; returns what it found */
   recover(): Promise<ContainerState[]>;
   /** resolves when the container has stopped (its monitor recorded the exit) */

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CpuRateTracker } from '../../runtime/cri/cpu-rate.js';
 import { parseNetDev } from '../../runtime/cri/cri-converters.js';
 import { idMatches, labelsMatch, resolveId } from '../../runtime/cri/list-filters.js';
-import { parentPid } from '../../runtime/container/log-reopen.js';
 
 describe('stats helpers', () => {
   it('turns cumulative CPU time into nanocores between samples', () => {
@@ -14,13 +13,12 @@ describe('stats helpers', () => {
     expect(t.sample('a', 200, 13e9)).toBeUndefined();
   });
 
-  it('parses /proc/<pid>/net/dev and the PPid of a status file', () => {
+  it('parses /proc/<pid>/net/dev', () => {
     const text = 'Inter-|   Receive |  Transmit\n face |bytes packets errs drop fifo frame compressed multicast|bytes packets errs drop fifo colls carrier compressed\n    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0\n  eth0:    2048      10    3    0    0     0          0         0     4096      20    4    0    0     0       0          0\n';
     expect(parseNetDev(text)).toEqual([
       { name: 'lo', rxBytes: 100, rxErrors: 0, txBytes: 100, txErrors: 0 },
       { name: 'eth0', rxBytes: 2048, rxErrors: 3, txBytes: 4096, txErrors: 4 },
     ]);
-    expect(parentPid('Name:\tsleep\nPid:\t42\nPPid:\t41\n')).toBe(41);
   });
 
   it('matches ids by prefix and labels by equality', () => {

@@ -55,6 +55,10 @@ export class FakeExecutor implements Executor {
     this.must(id);
     return { ...this.execResult, stdout: Buffer.from(`${this.execResult.stdout.toString()}:${opts.args.join(' ')}`) };
   }
+  async reopenLog(id: string): Promise<void> {
+    if (!this.containers.has(id)) throw new Error(`container "${id}" not found`);
+  }
+
   async stats(id: string): Promise<ContainerStats> {
     const c = this.must(id);
     if (c.status !== 'running') throw new Error('not running');
