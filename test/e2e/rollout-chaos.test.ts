@@ -33,6 +33,7 @@ describe('restarts and leader election', () => {
   it('converges after the controller-manager or scheduler is killed at random points, 10 times', async () => {
     let cm: ControllerManagerHandle = cp.startControllerManager();
     let sched: SchedulerHandle = cp.startScheduler();
+    try {
     const deployments = cp.api.resource<DeployObj>('deployments');
     await deployments.create('default', webDeployment('chaos', 10, 'busybox:v0', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } }));
     await waitRolledOut(cp.api, 'chaos');
@@ -57,7 +58,11 @@ describe('restarts and leader election', () => {
     await eventually(async () => {
       const pods = await allPods('chaos');
       return pods.length === 10 && imagesOf(pods).every((i) => i === 'busybox:v10') && pods.every((p) => p.spec?.nodeName);
-    }, 60_000, '10 pods of v10 and nothing else');
+    }, 60_000, '10 pods of v10 and nothing else').catch(async (e: unknown) => {
+      const pods = (await allPods('chaos')).map((p) => `${p.metadata.name} ${p.spec?.containers[0].image} node=${p.spec?.nodeName ?? '-'} deleting=${!!p.metadata.deletionTimestamp} ${p.status?.phase}`);
+      const rs = (await cp.api.resource<RsObj>('replicasets').list('default', { labelSelector: 'app=chaos' })).items.map((r) => `${r.metadata.name} ${r.spec?.replicas}/${r.status?.replicas}`);
+      throw new Error(`${(e as Error).message}\npods:\n${pods.join('\n')}\nreplicasets:\n${rs.join('\n')}`);
+    });
     const rs = (await cp.api.resource<RsObj>('replicasets').list('default', { labelSelector: 'app=chaos' })).items;
     const live = rs.filter((r) => (r.spec?.replicas ?? 0) > 0);
     expect(live.length).toBe(1);
@@ -65,14 +70,17 @@ describe('restarts and leader election', () => {
     // stays converged: no stray creations after a while
     await sleep(1000);
     expect((await allPods('chaos')).length).toBe(10);
-    await cm.stop();
-    await sched.stop();
+    } finally {
+      await cm.stop();
+      await sched.stop();
+    }
   });
 
   it('two copies of each with leader election act as one, and the standby takes over', async () => {
     const le = { leaderElect: true, leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 250 };
     const cms = [cp.startControllerManager({ ...le, identity: 'cm-a' }), cp.startControllerManager({ ...le, identity: 'cm-b' })];
     const scheds = [cp.startScheduler({ ...le, identity: 'sched-a' }), cp.startScheduler({ ...le, identity: 'sched-b' })];
+    try {
     await eventually(() => cms.some((c) => c.isLeader()) && scheds.some((s) => s.isLeader()), 15_000, 'leaders');
     expect(cms.filter((c) => c.isLeader()).length).toBe(1);
     expect(scheds.filter((s) => s.isLeader()).length).toBe(1);
@@ -99,7 +107,8 @@ describe('restarts and leader election', () => {
       const pods = await allPods('le');
       return pods.length === 9 && pods.every((p) => p.spec?.nodeName);
     }, 20_000, '9 bound pods');
-    await cmStandby.stop();
-    await schedStandby.stop();
+    } finally {
+      await Promise.all([...cms, ...scheds].map((h) => h.stop()));
+    }
   });
 });
