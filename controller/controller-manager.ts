@@ -2,12 +2,10 @@
 // controllers in one process, behind leader election on the kube-system/kube-controller-manager
 // Lease (a standby copy waits). Every term starts from fresh informers, so a copy that loses and
 // regains the lease never acts on a stale cache.
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApiClient } from '../client/rest-client.js';
 import { createEventRecorder } from '../client/events.js';
-import { runLeaderElection, type LeaderElectionHandle, type LeaseObject } from '../client/leader-election.js';
+import { runLeaderComponent } from '../client/leader-component.js';
 import type { ClientConfig } from '../client/types.js';
 import type { Controller, ControllerContext } from './common/controller-context.js';
 import { componentLogger } from './common/log.js';
@@ -100,46 +98,16 @@ export function startControllerManager(o: ControllerManagerOptions): ControllerM
   const log = o.log ?? componentLogger('controller-manager');
   const cidr = o.clusterCidr ?? DEFAULTS.clusterCidr;
   const allocator = cidr ? new CidrAllocator(parseCidr(cidr, 'cluster-cidr'), o.nodeCidrMaskSize ?? DEFAULTS.nodeCidrMaskSize) : undefined;
-  let term: AbortController | undefined;
-  let running: Promise<void> | undefined;
-  const start = (signal?: AbortSignal): void => {
-    term = new AbortController();
-    const t = term;
-    signal?.addEventListener('abort', () => t.abort(), { once: true });
-    running = runTerm(o, log, allocator, t.signal).catch((e: unknown) => log.error({ err: (e as Error).message }, 'controller-manager term failed'));
-  };
-  if (o.leaderElect === false) {
-    start();
-    return {
-      isLeader: () => true,
-      stop: async () => {
-        term?.abort();
-        await running;
-      },
-    };
-  }
-  const identity = o.identity ?? `${hostname()}_${randomUUID()}`;
-  const leClient = new ApiClient({ ...o.client, userAgent: 'skiff-controller-manager' });
-  const election: LeaderElectionHandle = runLeaderElection({
-    client: leClient.resource<LeaseObject>('leases'),
-    namespace: 'kube-system',
-    name: 'kube-controller-manager',
-    identity,
+  return runLeaderComponent({
+    client: o.client,
+    lease: 'kube-controller-manager',
+    userAgent: 'skiff-controller-manager',
+    log,
+    leaderElect: o.leaderElect,
+    identity: o.identity,
     leaseDurationMs: o.leaseDurationMs,
     renewDeadlineMs: o.renewDeadlineMs,
     retryPeriodMs: o.retryPeriodMs,
-    onStartedLeading: (signal) => {
-      log.info({ identity }, 'leading: starting controllers');
-      start(signal);
-    },
-    onStoppedLeading: () => log.warn({ identity }, 'lost leadership: controllers stopped'),
+    runTerm: (signal) => runTerm(o, log, allocator, signal),
   });
-  return {
-    isLeader: () => election.isLeader(),
-    stop: async () => {
-      await election.stop();
-      term?.abort();
-      await running;
-    },
-  };
 }
