@@ -156,6 +156,9 @@ export class NativeExecutor implements Executor {
     const c = this.loadOrThrow(id);
     const exit = this.store.exit(id);
     if (c.started || exit) throw new ExecutorError('FailedPrecondition', `container "${id}" is not in the created state`);
+    // opening the FIFO releases the init: the start time is taken before, so that it is never later
+    // than the exit time the monitor records for a container that exits at once
+    const startedAt = nowRfc3339Nano();
     let fd: number;
     try {
       fd = openSync(this.store.fifo(id), constants.O_RDONLY | constants.O_NONBLOCK);
@@ -182,7 +185,7 @@ export class NativeExecutor implements Executor {
       closeSync(fd);
     }
     c.started = true;
-    c.startedAt = nowRfc3339Nano();
+    c.startedAt = startedAt;
     this.store.save(c);
     return deriveState(c, this.store.exit(id), this.alive(c));
   }
