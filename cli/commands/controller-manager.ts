@@ -6,7 +6,8 @@
 //     [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
 import { pino } from 'pino';
 import { FlagError, parseFlags, str, type ParsedFlags } from '../flags.js';
-import { DurationError, parseDuration } from '../../api/duration.js';
+import { DurationError } from '../../api/duration.js';
+import { durationFlag, LEADER_ELECTION_VALUE_FLAGS, leaderElectionFlags } from '../leader-election-flags.js';
 import { KubeconfigError, loadKubeconfig } from '../../client/kubeconfig.js';
 import { startControllerManager, DEFAULTS } from '../../controller/controller-manager.js';
 import { CidrError } from '../../controller/node/cidr-allocator.js';
@@ -17,11 +18,6 @@ const USAGE =
   '         [--node-cidr-mask-size 24] [--allocate-node-cidrs=true] [--terminated-pod-gc-threshold 12500]\n' +
   '         [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]\n' +
   '         [--log-level info]\n';
-
-function duration(p: ParsedFlags, name: string): number | undefined {
-  const v = str(p, name);
-  return v === undefined ? undefined : parseDuration(v, `--${name}`);
-}
 
 function integer(p: ParsedFlags, name: string): number | undefined {
   const v = str(p, name);
@@ -41,8 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     flags = parseFlags(argv, {
       values: [
         'kubeconfig', 'node-monitor-grace-period', 'node-monitor-period', 'pod-eviction-timeout', 'cluster-cidr',
-        'node-cidr-mask-size', 'terminated-pod-gc-threshold', 'leader-elect-lease-duration', 'leader-elect-renew-deadline',
-        'leader-elect-retry-period', 'log-level',
+        'node-cidr-mask-size', 'terminated-pod-gc-threshold', ...LEADER_ELECTION_VALUE_FLAGS, 'log-level',
       ],
       booleans: ['leader-elect', 'allocate-node-cidrs', 'help'],
       aliases: { h: 'help' },
@@ -53,16 +48,13 @@ export async function run(argv: string[]): Promise<number> {
     }
     const log = pino({ name: 'controller-manager', level: str(flags, 'log-level', 'info') });
     const opts = {
-      leaderElect: boolDefaultTrue(flags, 'leader-elect'),
-      nodeMonitorGracePeriodMs: duration(flags, 'node-monitor-grace-period'),
-      nodeMonitorPeriodMs: duration(flags, 'node-monitor-period'),
-      podEvictionTimeoutMs: duration(flags, 'pod-eviction-timeout'),
+      ...leaderElectionFlags(flags),
+      nodeMonitorGracePeriodMs: durationFlag(flags, 'node-monitor-grace-period'),
+      nodeMonitorPeriodMs: durationFlag(flags, 'node-monitor-period'),
+      podEvictionTimeoutMs: durationFlag(flags, 'pod-eviction-timeout'),
       clusterCidr: boolDefaultTrue(flags, 'allocate-node-cidrs') ? str(flags, 'cluster-cidr', DEFAULTS.clusterCidr) : '',
       nodeCidrMaskSize: integer(flags, 'node-cidr-mask-size'),
       terminatedPodGcThreshold: integer(flags, 'terminated-pod-gc-threshold'),
-      leaseDurationMs: duration(flags, 'leader-elect-lease-duration'),
-      renewDeadlineMs: duration(flags, 'leader-elect-renew-deadline'),
-      retryPeriodMs: duration(flags, 'leader-elect-retry-period'),
       log,
     };
     const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;

@@ -3,7 +3,8 @@
 //     [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
 import { pino } from 'pino';
 import { FlagError, parseFlags, str, type ParsedFlags } from '../flags.js';
-import { DurationError, parseDuration } from '../../api/duration.js';
+import { DurationError } from '../../api/duration.js';
+import { LEADER_ELECTION_VALUE_FLAGS, leaderElectionFlags } from '../leader-election-flags.js';
 import { KubeconfigError, loadKubeconfig } from '../../client/kubeconfig.js';
 import { startScheduler } from '../../scheduler/start-scheduler.js';
 
@@ -12,16 +13,11 @@ const USAGE =
   '         [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]\n' +
   '         [--log-level info]\n';
 
-function duration(p: ParsedFlags, name: string): number | undefined {
-  const v = str(p, name);
-  return v === undefined ? undefined : parseDuration(v, `--${name}`);
-}
-
 export async function run(argv: string[]): Promise<number> {
   let flags: ParsedFlags;
   try {
     flags = parseFlags(argv, {
-      values: ['kubeconfig', 'percentage-of-nodes-to-score', 'leader-elect-lease-duration', 'leader-elect-renew-deadline', 'leader-elect-retry-period', 'log-level'],
+      values: ['kubeconfig', 'percentage-of-nodes-to-score', ...LEADER_ELECTION_VALUE_FLAGS, 'log-level'],
       booleans: ['leader-elect', 'help'],
       aliases: { h: 'help' },
     });
@@ -33,11 +29,8 @@ export async function run(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(pct) || Number(pct) > 100) throw new FlagError(`--percentage-of-nodes-to-score: want 0..100, got "${pct}"`);
     const log = pino({ name: 'scheduler', level: str(flags, 'log-level', 'info') });
     const opts = {
-      leaderElect: flags.flags['leader-elect'] !== false,
+      ...leaderElectionFlags(flags),
       percentageOfNodesToScore: Number(pct),
-      leaseDurationMs: duration(flags, 'leader-elect-lease-duration'),
-      renewDeadlineMs: duration(flags, 'leader-elect-renew-deadline'),
-      retryPeriodMs: duration(flags, 'leader-elect-retry-period'),
       log,
     };
     const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
