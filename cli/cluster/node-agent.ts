@@ -5,7 +5,7 @@ import { createImageStore, imageStoreRoot } from '../../runtime/images/local-ima
 import { ensureBusyboxImage } from '../../runtime/images/busybox-image.js';
 import type { ClusterLayout } from './layout.js';
 import { kubeletComponent, runtimeComponent, type NodeSettings } from './components.js';
-import { removeAllPods, removeNodeNetwork } from './node-teardown.js';
+import { removeAllPods, removeEmptyPodCgroupParent, removeNodeNetwork } from './node-teardown.js';
 import type { Supervisor } from './supervisor.js';
 
 const BUSYBOX_REF = 'docker.io/library/busybox:latest';
@@ -35,4 +35,5 @@ export async function stopNode(sup: Supervisor, layout: ClusterLayout, log: (m: 
   }
   await sup.stopOne('runtime');
   await removeNodeNetwork(layout.cniConfDir, log).catch((err: Error) => log(`network clean-up: ${err.message}`));
+  removeEmptyPodCgroupParent();
 }

@@ -3,12 +3,14 @@
 // cgroups), then the node-wide pieces go: the CNI bridge Skiff's conflist names and the host-gw
 // routes Skiff installed.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { connectCri } from '../../kubelet/cri/cri-client.js';
 import { ipRouteTable } from '../../kubelet/routes/route-table.js';
 import { DEFAULT_CONFLIST_NAME } from '../../runtime/network/cni-config.js';
+import { detectCgroupDriver, type CgroupDriver } from '../../runtime/cgroups/cgroup-driver.js';
+import { DEFAULT_POD_CGROUP_PARENT } from '../../runtime/sandbox/sandbox-manager.js';
 
 const run = promisify(execFile);
 
@@ -57,4 +59,18 @@ export async function removeNodeNetwork(cniConfDir: string, log: TeardownLog): P
   }
   const routes = ipRouteTable();
   for (const r of await routes.list()) await routes.remove(r);
+}
+
+/**
+ * Removes the `skiff` cgroup that pods live under once it is empty. A plain rmdir per hierarchy: it
+ * fails (and is left alone) while another runtime on this host still has pods under it.
+ */
+export function removeEmptyPodCgroupParent(driver: CgroupDriver = detectCgroupDriver()): void {
+  for (const procs of driver.procsFiles(DEFAULT_POD_CGROUP_PARENT)) {
+    try {
+      rmdirSync(dirname(procs));
+    } catch {
+      // absent, or still holding pods of another runtime
+    }
+  }
 }

@@ -21,6 +21,10 @@ import { writePodFiles } from './pod-files.js';
 import { applySysctls } from './sandbox-sysctls.js';
 import { sandboxKey, type SandboxRecord } from './sandbox-record.js';
 
+
+/** the cgroup every pod goes under when the kubelet names no parent: `skiff/pod<uid>` */
+export const DEFAULT_POD_CGROUP_PARENT = 'skiff';
+
 export interface SandboxManagerDeps {
   root: string;
   store: RecordStore<SandboxRecord>;
@@ -93,7 +97,7 @@ export class SandboxManager {
       const id = randomBytes(32).toString('hex');
       const ns = config.linux?.security_context?.namespace_options ?? null;
       const hostNetwork = ns?.network === 'NODE';
-      const cgroupParent = trimCgroup(config.linux?.cgroup_parent || `skiff/pod${md.uid}`);
+      const cgroupParent = trimCgroup(config.linux?.cgroup_parent || `${DEFAULT_POD_CGROUP_PARENT}/pod${md.uid}`);
       const rec: SandboxRecord = {
         id,
         key,
