@@ -10,9 +10,9 @@ import { parse as parseYaml } from 'yaml';
 import { startEtcd, type TestEtcd } from '../fixtures/etcd.js';
 import { freePort } from '../../apiserver/storage/managed-etcd.js';
 import { pod, request } from './api-helper.js';
+import { requireBuilt } from '../fixtures/require-build.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const built = existsSync(path.join(root, 'dist/cli/commands/apiserver.js'));
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
@@ -65,7 +65,8 @@ async function startCli(args: string[]): Promise<{ child: ChildProcess; dir: str
   };
 }
 
-describe.skipIf(!built)('skiff apiserver', () => {
+describe('skiff apiserver', () => {
+  requireBuilt(path.join(root, 'dist/cli/commands/apiserver.js'));
   it('runs a managed etcd under DIR/etcd and stops it on SIGTERM', async () => {
     const s = await startCli([]);
     expect(s.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { cgroupLeftovers, executorFixture, type ExecutorFixture } from './executor-fixture.js';
+import { requireBuilt } from '../fixtures/require-build.js';
 
 const skiff = join(import.meta.dirname, '../../bin/skiff');
-const built = existsSync(join(import.meta.dirname, '../../dist/cli/commands/oci.js'));
 const runc = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => existsSync(p));
 
-describe.skipIf(!built)('skiff oci', () => {
+describe('skiff oci', () => {
+  requireBuilt(join(import.meta.dirname, '../../dist/cli/commands/oci.js'));
   let f: ExecutorFixture;
   let root: string;
   beforeEach(() => {

@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { detectCgroupDriver } from '../../runtime/cgroups/cgroup-driver.js';
 import { nativeBin } from './executor-fixture.js';
+import { requireBuilt } from '../fixtures/require-build.js';
 
-describe.skipIf(!existsSync(nativeBin))('skiff-native pause', () => {
+describe('skiff-native pause', () => {
+  requireBuilt(nativeBin);
   const prefix = `skiff-pause${process.pid}`;
   const driver = detectCgroupDriver();
   const holders: number[] = [];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createExecutor } from '../../runtime/executor/native-executor.js';
 import { nativeBin, type ExecutorFixture, useExecutorFixture } from './executor-fixture.js';
+import { requireBuilt } from '../fixtures/require-build.js';
 
 const distExecutor = join(import.meta.dirname, '../../dist/runtime/executor/native-executor.js');
 
@@ -34,10 +35,11 @@ function runtimeProcess(root: string, id: string, bundle: string) {
 }
 
 describe('executor recovery', () => {
+  requireBuilt(distExecutor, nativeBin);
   let f: ExecutorFixture;
   useExecutorFixture((fx) => (f = fx));
 
-  test.skipIf(!existsSync(distExecutor))('a container outlives its runtime process (kill -9); a new process recovers it and sees its exit', async () => {
+  test('a container outlives its runtime process (kill -9); a new process recovers it and sees its exit', async () => {
     const root = join(f.dir, 'state');
     const a = runtimeProcess(root, 'survivor', f.bundle('survivor', { args: ['sleep', '1000'] }));
     const b = runtimeProcess(root, 'ender', f.bundle('ender', { args: ['sleep', '1000'] }));

@@ -9,10 +9,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { sha256Digest } from '../../runtime/images/digest.js';
 import { TarWriter } from '../../runtime/images/tar-writer.js';
 import { busyboxTestLayers } from '../fixtures/busybox-image.js';
+import { requireBuilt } from '../fixtures/require-build.js';
 
 const dist = (file: string): string => fileURLToPath(new URL(`../../dist/runtime/images/${file}`, import.meta.url));
 const distPool = dist('unpack-pool.js');
-const built = fs.existsSync(distPool) && fs.existsSync(dist('unpack-worker.js'));
 
 type Pool = typeof import('../../runtime/images/unpack-pool.js');
 type Errors = typeof import('../../runtime/images/entry-path.js');
@@ -32,7 +32,8 @@ async function* chunks(data: Buffer, size = 50_000): AsyncGenerator<Buffer> {
   for (let o = 0; o < data.length; o += size) yield data.subarray(o, o + size);
 }
 
-describe.skipIf(!built)('unpack pool (compiled workers)', () => {
+describe('unpack pool (compiled workers)', () => {
+  requireBuilt(distPool, dist('unpack-worker.js'));
   test('unpacks like the inline unpacker, reports errors by class, and survives failures', async () => {
     const pool = (await import(distPool)) as Pool;
     const { LayerEscapeError } = (await import(dist('entry-path.js'))) as Errors;
