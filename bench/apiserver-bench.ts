@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
 import { parse as parseYaml } from 'yaml';
 import { startManagedEtcd } from '../apiserver/storage/managed-etcd.js';
+import { cpuSeconds, percentile, pool } from './bench-stats.js';
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const CONCURRENCY = 64;
@@ -56,37 +57,6 @@ function podBody(name: string): unknown {
     metadata: { name, labels: { app: 'bench' } },
     spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        await task(i);
-      }
-    }),
-  );
-  return (performance.now() - t0) / 1000;
-}
-
-/** user+system CPU seconds of a process (from /proc), 0 when unknown. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 async function waitForFile(file: string, timeoutMs: number, child: { exitCode: number | null }): Promise<void> {

@@ -18,6 +18,7 @@ import { createExecutor } from '../runtime/executor/native-executor.js';
 import { defaultSpec } from '../runtime/executor/default-spec.js';
 import { OverlaySnapshotter } from '../runtime/snapshots/overlay-snapshotter.js';
 import * as grpc from '@grpc/grpc-js';
+import { percentile } from './bench-stats.js';
 
 const PODS = 30;
 const IN_FLIGHT = 8;
@@ -34,11 +35,6 @@ function criCaller(socket: string): { call: Call; close: () => void } {
       fn.call(rt, req, (e, res) => (e ? reject(e) : resolve(res)));
     });
   return { call, close: () => rt.close() };
-}
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 const rssKiB = (pid: number): number => {

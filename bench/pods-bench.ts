@@ -7,16 +7,11 @@ import type { Pod } from '../api/types/core.js';
 import type { WatchEvent } from '../api/types/meta.js';
 import type { PodObject } from '../kubelet/status/status-manager.js';
 import { startKubeletCluster, until, type KubeletCluster } from '../test/kubelet/kubelet-cluster.js';
+import { percentile } from './bench-stats.js';
 
 const SEQUENTIAL = 50;
 const CONCURRENT = 110;
 const REFERENCE = 10;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)];
-}
 
 function podFor(k: KubeletCluster, name: string): PodObject {
   return k.podSpec(name, {

@@ -4,7 +4,7 @@
 // Reference, same run: the same apiserver taking 10,000 binding POSTs directly (no decisions), at
 // the same concurrency. Plus the in-process rate of the filter+score decision alone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { NodeCache } from '../scheduler/node-cache.js';
 import { podInfo } from '../scheduler/pod-info.js';
 import { startScheduler } from '../scheduler/start-scheduler.js';
 import type { SchedulerLoop } from '../scheduler/scheduler.js';
+import { cpuSeconds, pool } from './bench-stats.js';
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const NODE_COUNTS = (process.env.BENCH_NODES ?? '1000,5000').split(',').map(Number);
@@ -52,32 +53,6 @@ function benchPod(ns: string, i: number): PodObj {
     },
     spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] },
   };
-}
-
-async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        await task(i);
-      }
-    }),
-  );
-  return (performance.now() - t0) / 1000;
-}
-
-/** user+system CPU seconds of a process (from /proc), 0 when unknown */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 async function waitFor(file: string, child: ChildProcess, timeoutMs: number): Promise<void> {
