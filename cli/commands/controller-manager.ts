@@ -11,6 +11,7 @@ import { durationFlag, LEADER_ELECTION_VALUE_FLAGS, leaderElectionFlags } from '
 import { KubeconfigError, loadKubeconfig } from '../../client/kubeconfig.js';
 import { startControllerManager, DEFAULTS } from '../../controller/controller-manager.js';
 import { CidrError } from '../../controller/node/cidr-allocator.js';
+import { untilSignal } from '../cluster/signals.js';
 
 const USAGE =
   'usage: skiff controller-manager --kubeconfig FILE [--leader-elect=true] [--node-monitor-grace-period 50s]\n' +
@@ -59,11 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
     const handle = startControllerManager({ ...opts, client: { ...cfg, userAgent: 'skiff-controller-manager' } });
-    await new Promise<void>((resolve) => {
-      const done = (): void => resolve();
-      process.once('SIGTERM', done);
-      process.once('SIGINT', done);
-    });
+    await untilSignal();
     await handle.stop();
     return 0;
   } catch (err) {

@@ -7,6 +7,7 @@ import { DurationError } from '../../api/duration.js';
 import { LEADER_ELECTION_VALUE_FLAGS, leaderElectionFlags } from '../leader-election-flags.js';
 import { KubeconfigError, loadKubeconfig } from '../../client/kubeconfig.js';
 import { startScheduler } from '../../scheduler/start-scheduler.js';
+import { untilSignal } from '../cluster/signals.js';
 
 const USAGE =
   'usage: skiff scheduler --kubeconfig FILE [--leader-elect=true] [--percentage-of-nodes-to-score 0]\n' +
@@ -35,11 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     const cfg = loadKubeconfig({ kubeconfig: str(flags, 'kubeconfig') }).config;
     const handle = startScheduler({ ...opts, client: { ...cfg, userAgent: 'skiff-scheduler' } });
-    await new Promise<void>((resolve) => {
-      const done = (): void => resolve();
-      process.once('SIGTERM', done);
-      process.once('SIGINT', done);
-    });
+    await untilSignal();
     await handle.stop();
     return 0;
   } catch (err) {
