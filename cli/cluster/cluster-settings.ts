@@ -1,7 +1,7 @@
 // Settings chosen on a cluster's first start and kept in `<data-dir>/cluster.json`, so that a second
 // `skiff up` on the same data dir resumes the same cluster (same etcd ports, same pod network).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { freePort } from './readiness.js';
+import { freePort } from '../../apiserver/storage/managed-etcd.js';
 
 export interface StoredSettings {
   etcdClientPort: number;

@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,16 +35,3 @@ export const waitForHttp = (what: string, url: string, timeoutMs?: number) => wa
 
 export const waitForFile = (what: string, path: string, timeoutMs?: number) =>
   waitFor(what, async () => existsSync(path), timeoutMs);
-
-/** a free TCP port on 127.0.0.1 */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
