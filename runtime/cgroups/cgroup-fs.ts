@@ -27,17 +27,24 @@ export function readPids(procsFile: string): number[] {
     .map(Number);
 }
 
-/** creates BASE/PATH one level at a time; returns the directories that are new, parents first */
-export function mkdirLevels(base: string, path: string, onNewLevel?: (dir: string, parent: string) => void): string[] {
+/**
+ * creates BASE/PATH one level at a time; returns the directories that are new, parents first.
+ * ONLEVEL runs for every level, new or not: another process may have made a level a moment ago
+ * and not yet set it up, so the set-up it does must be idempotent.
+ */
+export function mkdirLevels(base: string, path: string, onLevel?: (dir: string, parent: string) => void): string[] {
   const created: string[] = [];
   let dir = base;
   for (const part of path.split('/')) {
     const parent = dir;
     dir = join(dir, part);
-    if (existsSync(dir)) continue;
-    mkdirSync(dir);
-    created.push(dir);
-    onNewLevel?.(dir, parent);
+    try {
+      mkdirSync(dir);
+      created.push(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    onLevel?.(dir, parent);
   }
   return created;
 }

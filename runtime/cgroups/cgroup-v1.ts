@@ -54,6 +54,7 @@ export class CgroupV1Driver implements CgroupDriver {
             if (!isCpuset) return;
             // a new cpuset is empty and refuses tasks until it has cpus and mems
             for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+              if (readText(join(dir, f))?.trim()) continue;
               const v = readText(join(parent, f))?.trim();
               if (v) writeValue(join(dir, f), v);
             }

@@ -46,6 +46,17 @@ describe.skipIf(!existsSync('/sys/fs/cgroup/memory/cgroup.procs'))('cgroup v1 dr
     expect(d.exists(path)).toBe(false);
   });
 
+  test('a level another process made a moment ago, not yet set up, is set up instead of skipped', async () => {
+    // what a concurrent create in another runtime process leaves for an instant: the directory, empty
+    const { mkdirSync } = await import('node:fs');
+    for (const ctrl of ['cpuset', 'memory']) mkdirSync(`${root}/${ctrl}/${prefix}/pod`, { recursive: true });
+    const path = `${prefix}/pod/c3`;
+    await d.create(path, {});
+    const r = (p: string) => readFileSync(`${root}/${p}`, 'utf8').trim();
+    expect(r(`cpuset/${prefix}/pod/cpuset.cpus`)).toBe(r('cpuset/cpuset.cpus'));
+    expect(r(`cpuset/${path}/cpuset.mems`)).toBe(r('cpuset/cpuset.mems'));
+  });
+
   test('a value the kernel refuses undoes the new directories', async () => {
     // only CPUs 0..n-1 exist
     await expect(d.create(`${prefix}/bad`, { cpusetCpus: '63' })).rejects.toThrow(/cpuset\.cpus = "63"/);
