@@ -1,6 +1,6 @@
 // libc calls Node lacks, through koffi: mknod (device nodes, whiteouts), lsetxattr/lgetxattr
-// (overlay opaque dirs, pax xattrs), utimensat with AT_SYMLINK_NOFOLLOW and nanoseconds, and
-// flock (the store lock shared with other processes).
+// (overlay opaque dirs, pax xattrs), utimensat with AT_SYMLINK_NOFOLLOW and nanoseconds, flock
+// (the store lock shared with other processes), and the inode flags ioctl (chattr).
 // Every binding of the image store lives here.
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
@@ -27,6 +27,7 @@ interface LibcFns {
   lgetxattr: (path: string, name: string, value: Buffer | null, size: number) => number;
   utimensat: (dirfd: number, path: string, times: Buffer, flags: number) => number;
   flock: (fd: number, op: number) => number;
+  ioctl: (fd: number, request: number, argType: string, arg: Buffer) => number;
 }
 
 let libc: LibcFns | undefined;
@@ -40,6 +41,7 @@ function fns(): LibcFns {
       lgetxattr: lib.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
       utimensat: lib.func('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
       flock: lib.func('int flock(int fd, int op)'),
+      ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
     };
   }
   return libc;
@@ -124,4 +126,30 @@ export function tryFlock(fd: number, op: typeof LOCK_SH | typeof LOCK_EX, what: 
 
 export function funlock(fd: number, what: string): void {
   check(fns().flock(fd, LOCK_UN), 'flock(LOCK_UN)', what);
+}
+
+/** FS_IOC_GETFLAGS / FS_IOC_SETFLAGS (`_IOR('f', 1, long)`, `_IOW('f', 2, long)`), as chattr uses them */
+const FS_IOC_GETFLAGS = 0x80086601;
+const FS_IOC_SETFLAGS = 0x40086602;
+/** chattr +T: the directory tops unrelated hierarchies (ext4's Orlov allocator spreads its children) */
+export const FS_TOPDIR_FL = 0x00020000;
+
+/**
+ * Adds inode flags (chattr) to the open file `fd`. Returns false when the filesystem has no such
+ * flags (ENOTTY, EOPNOTSUPP, EINVAL: not ext2/3/4 or a flag it does not know).
+ */
+export function addInodeFlags(fd: number, flags: number, what: string): boolean {
+  const buf = Buffer.alloc(8);
+  if (fns().ioctl(fd, FS_IOC_GETFLAGS, 'void *', buf) < 0) return unsupported(koffi().errno(), 'ioctl(FS_IOC_GETFLAGS)', what);
+  const current = buf.readInt32LE(0);
+  if ((current & flags) === flags) return true;
+  buf.writeInt32LE(current | flags, 0);
+  if (fns().ioctl(fd, FS_IOC_SETFLAGS, 'void *', buf) < 0) return unsupported(koffi().errno(), 'ioctl(FS_IOC_SETFLAGS)', what);
+  return true;
+}
+
+function unsupported(errno: number, syscall: string, what: string): false {
+  const { ENOTTY, EOPNOTSUPP, EINVAL } = constants.errno;
+  if (errno === ENOTTY || errno === EOPNOTSUPP || errno === EINVAL) return false;
+  throw new SysCallError(syscall, what, errno);
 }
