@@ -36,51 +36,112 @@ export interface FieldSetOptions {
   skipStatus?: boolean;
 }
 
-/** Every owned path of an object: leaves, keyed-list items and set items (not intermediate maps). */
-export function fieldSetOf(obj: unknown, schema: Schema | undefined, opts: FieldSetOptions = {}): Set<string> {
-  const out = new Set<string>();
-  if (!isJsonObject(obj)) return out;
-  for (const [k, v] of Object.entries(obj)) {
+/**
+ * Where a walk over an object records what it finds: `child` steps from a node to one of its path
+ * elements, `own` marks a node as an owned path. Two builders share one walk: joined keys in a set,
+ * and the FieldsV1 tree itself.
+ */
+interface PathBuilder<N> {
+  child(node: N, el: PathElement): N;
+  own(node: N): void;
+}
+
+/** Walks every owned path of an object: leaves, keyed-list items and set items (not intermediate maps). */
+function walkFields<N>(obj: unknown, schema: Schema | undefined, opts: FieldSetOptions, root: N, b: PathBuilder<N>): void {
+  if (!isJsonObject(obj)) return;
+  for (const k in obj) {
+    const v = obj[k];
     if (k === 'apiVersion' || k === 'kind' || v === null || v === undefined) continue;
     if (k === 'status' && opts.skipStatus) continue;
     const fs = fieldSchema(schema, k);
     if (k === 'metadata' && isJsonObject(v)) {
-      for (const [mk, mv] of Object.entries(v)) {
+      const meta = b.child(root, 'f:metadata');
+      for (const mk in v) {
+        const mv = v[mk];
         if (UNTRACKED_META.has(mk) || mv === null || mv === undefined) continue;
-        walkValue(mv, fieldSchema(fs, mk), ['f:metadata', `f:${mk}`], out);
+        walkValue(mv, fieldSchema(fs, mk), b.child(meta, `f:${mk}`), b);
       }
       continue;
     }
-    walkValue(v, fs, [`f:${k}`], out);
+    walkValue(v, fs, b.child(root, `f:${k}`), b);
   }
-  return out;
 }
 
-function walkValue(v: JsonValue, s: Schema | undefined, path: FieldPath, out: Set<string>): void {
+function walkValue<N>(v: JsonValue, s: Schema | undefined, node: N, b: PathBuilder<N>): void {
   if (isJsonObject(v) && (s === undefined || s.t === 'object' || s.t === 'map')) {
-    const entries = Object.entries(v).filter(([, x]) => x !== null && x !== undefined);
-    if (entries.length === 0) {
-      out.add(pathKey(path));
-      return;
+    let any = false;
+    for (const k in v) {
+      const x = v[k];
+      if (x === null || x === undefined) continue;
+      any = true;
+      walkValue(x, fieldSchema(s, k), b.child(node, `f:${k}`), b);
     }
-    for (const [k, x] of entries) walkValue(x, fieldSchema(s, k), [...path, `f:${k}`], out);
+    if (!any) b.own(node);
     return;
   }
   if (Array.isArray(v) && s?.t === 'list' && s.strategy !== 'atomic' && v.length > 0) {
     for (const item of v) {
       if (s.strategy === 'set') {
-        out.add(pathKey([...path, `v:${JSON.stringify(item)}`]));
+        b.own(b.child(node, `v:${JSON.stringify(item)}`));
       } else if (isJsonObject(item) && item[s.key!] !== undefined) {
-        const itemPath = [...path, `k:${JSON.stringify({ [s.key!]: item[s.key!] })}`];
-        out.add(pathKey(itemPath));
-        for (const [k, x] of Object.entries(item)) {
-          if (x !== null && x !== undefined) walkValue(x, fieldSchema(s.items, k), [...itemPath, `f:${k}`], out);
+        const itemNode = b.child(node, `k:${JSON.stringify({ [s.key!]: item[s.key!] })}`);
+        b.own(itemNode);
+        for (const k in item) {
+          const x = item[k];
+          if (x !== null && x !== undefined) walkValue(x, fieldSchema(s.items, k), b.child(itemNode, `f:${k}`), b);
         }
       }
     }
     return;
   }
-  out.add(pathKey(path));
+  b.own(node);
+}
+
+/** Every owned path of an object, as joined path keys. */
+export function fieldSetOf(obj: unknown, schema: Schema | undefined, opts: FieldSetOptions = {}): Set<string> {
+  const out = new Set<string>();
+  walkFields(obj, schema, opts, '', {
+    child: (key, el) => (key === '' ? el : key + SEP + el),
+    own: (key) => void out.add(key),
+  });
+  return out;
+}
+
+/** A FieldsV1 tree under construction. */
+interface FieldNode {
+  owned: boolean;
+  children?: Map<PathElement, FieldNode>;
+}
+
+const treeBuilder: PathBuilder<FieldNode> = {
+  child(node, el) {
+    node.children ??= new Map();
+    let c = node.children.get(el);
+    if (!c) {
+      c = { owned: false };
+      node.children.set(el, c);
+    }
+    return c;
+  },
+  own(node) {
+    node.owned = true;
+  },
+};
+
+/** The FieldsV1 JSON of a tree: children in sorted order, `.` (first, as Kubernetes writes it) on owned inner nodes. */
+function fieldsV1Json(node: FieldNode): JsonObject {
+  const out: JsonObject = {};
+  if (!node.children) return out;
+  if (node.owned) out['.'] = {};
+  for (const el of [...node.children.keys()].sort()) out[el] = fieldsV1Json(node.children.get(el)!);
+  return out;
+}
+
+/** The FieldsV1 of every owned path of an object: `fieldSetOf` then `toFieldsV1`, in one walk. */
+export function fieldsV1Of(obj: unknown, schema: Schema | undefined, opts: FieldSetOptions = {}): JsonObject {
+  const root: FieldNode = { owned: false };
+  walkFields(obj, schema, opts, root, treeBuilder);
+  return fieldsV1Json(root);
 }
 
 function listItemIndex(list: JsonValue[], el: PathElement): number {
@@ -123,29 +184,13 @@ export function deleteAt(obj: unknown, path: FieldPath): void {
 
 /** Encodes a set as FieldsV1: `{"f:spec":{"f:replicas":{}}}`, with `.` on nodes owned themselves. */
 export function toFieldsV1(set: ReadonlySet<string>): JsonObject {
-  const root: JsonObject = {};
-  const owned: JsonObject[] = [];
-  for (const k of [...set].sort()) {
+  const root: FieldNode = { owned: false };
+  for (const k of set) {
     let node = root;
-    for (const el of k.split(SEP)) {
-      let child = node[el] as JsonObject | undefined;
-      if (child === undefined) {
-        child = {};
-        node[el] = child;
-      }
-      node = child;
-    }
-    owned.push(node);
+    for (const el of k.split(SEP)) node = treeBuilder.child(node, el);
+    node.owned = true;
   }
-  for (const node of owned) {
-    for (const c in node) {
-      if (c !== '.') {
-        node['.'] = {};
-        break;
-      }
-    }
-  }
-  return root;
+  return fieldsV1Json(root);
 }
 
 /** Decodes FieldsV1 into a set of paths. */

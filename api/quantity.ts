@@ -44,9 +44,22 @@ function fromNanos(nanos: bigint, format: QuantityFormat): Quantity {
   return { value: Number(nanos) / 1e9, nanos, format };
 }
 
+/** Recently parsed quantities: the same few strings (`100m`, `64Mi`) come back in every pod. */
+const parsed = new Map<string, Quantity>();
+const PARSED_MAX = 1024;
+
 /** Parses a quantity; throws a QuantityError naming the value when it is not one. */
 export function parseQuantity(input: string | number): Quantity {
   const s = typeof input === 'number' ? String(input) : input;
+  let q = parsed.get(s);
+  if (q) return q;
+  q = Object.freeze(parseUncached(s));
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(s, q);
+  return q;
+}
+
+function parseUncached(s: string): Quantity {
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?([a-zA-Z]*[-+]?[0-9]*)$/.exec(s);
   if (!m) throw new QuantityError(s);
   const [, sign = '', intDigits = '', fracDigits = '', suffix = ''] = m;

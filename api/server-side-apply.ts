@@ -9,7 +9,7 @@ import { schemaFor, type Schema } from './schema.js';
 import { applyConflict } from './status.js';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.js';
 import { type JsonObject, type JsonValue, cloneJson, isJsonObject, jsonEqual } from './json-value.js';
-import { deleteAt, fieldSetOf, formatPath, fromFieldsV1, isLeafField, isPrefixOf, parsePathKey, toFieldsV1, valueAt } from './field-set.js';
+import { deleteAt, fieldSetOf, fieldsV1Of, formatPath, fromFieldsV1, isLeafField, isPrefixOf, parsePathKey, toFieldsV1, valueAt } from './field-set.js';
 
 export interface ApplyConflict {
   /** Kubernetes' printed path, e.g. `.spec.replicas`. */
@@ -187,6 +187,20 @@ function isNoOp(before: KubeObject, after: KubeObject): boolean {
   );
 }
 
+/** recordUpdate with nothing before: the writer owns every field of the new object. */
+function recordCreate(after: KubeObject, manager: string, now: string, schema: Schema | undefined, subresource?: string): KubeObject {
+  const fields = fieldsV1Of(after, schema);
+  after.metadata ??= {};
+  if (Object.keys(fields).length === 0) {
+    delete after.metadata.managedFields;
+    return after;
+  }
+  const e: ManagedFieldsEntry = { manager, operation: 'Update', apiVersion: after.apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: fields };
+  if (subresource) e.subresource = subresource;
+  after.metadata.managedFields = [e];
+  return after;
+}
+
 /**
  * Records an ordinary write (create, update, patch) by `manager` in `after.metadata.managedFields`:
  * the manager takes the fields it changed (from any other owner), and fields that no longer exist
@@ -200,6 +214,7 @@ export function recordUpdate(
   subresource?: string,
 ): KubeObject {
   const schema = schemaOf(after) ?? schemaOf(before);
+  if (!before) return recordCreate(after, manager, now, schema, subresource);
   const afterSet = fieldSetOf(after, schema);
   const beforeSet = fieldSetOf(before, schema);
   const changed = new Set<string>();

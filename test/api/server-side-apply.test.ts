@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyConflictError, formatApplyConflicts, recordUpdate, serverSideApply } from '../../api/server-side-apply.js';
-import { fieldSetOf, formatPath, fromFieldsV1, parsePathKey, toFieldsV1 } from '../../api/field-set.js';
+import { fieldSetOf, fieldsV1Of, formatPath, fromFieldsV1, parsePathKey, toFieldsV1 } from '../../api/field-set.js';
 import { schemaFor } from '../../api/schema.js';
 import type { KubeObject } from '../../api/types/meta.js';
 
@@ -32,6 +32,30 @@ describe('field sets and FieldsV1', () => {
     const paths = [...set].map((k) => formatPath(parsePathKey(k))).sort();
     expect(paths).toContain('.spec.containers[name="web"].image');
     expect(paths).toContain('.metadata.finalizers[="a/b"]');
+  });
+
+  it('builds the FieldsV1 of a whole object in one walk, the same as through the set, sorted with "." first', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'x', labels: { b: '1', a: '2' }, annotations: {} },
+      spec: {
+        volumes: [{ name: 'v', emptyDir: {} }],
+        containers: [
+          { name: 'web', image: 'nginx', ports: [{ containerPort: 80, protocol: 'TCP' }], resources: {}, command: ['sh', '-c'] },
+          { name: 'side', image: 'busybox', env: [{ name: 'A', value: 'x' }, { name: 'B', value: null }] },
+        ],
+        nodeSelector: null,
+      },
+    };
+    const direct = fieldsV1Of(pod, schemaFor('v1', 'Pod'));
+    expect(direct).toEqual(toFieldsV1(fieldSetOf(pod, schemaFor('v1', 'Pod'))));
+    const containers = (direct['f:spec'] as Record<string, Record<string, unknown>>)['f:containers']!;
+    expect(Object.keys(containers)).toEqual(['k:{"name":"side"}', 'k:{"name":"web"}']);
+    expect(Object.keys(containers['k:{"name":"web"}'] as object)).toEqual(['.', 'f:command', 'f:image', 'f:name', 'f:ports', 'f:resources']);
+    expect(JSON.stringify((direct['f:metadata'] as Record<string, unknown>)['f:labels'])).toBe('{"f:a":{},"f:b":{}}');
+    expect((direct['f:metadata'] as Record<string, unknown>)['f:annotations']).toEqual({});
+    expect(direct['f:spec']).not.toHaveProperty('f:nodeSelector');
   });
 });
 
