@@ -1,6 +1,5 @@
-// ObjectStore on etcd v3 (etcd3 client, raw KV RPCs for speed): values are the object's JSON without
-// metadata.resourceVersion, which is filled from the key's mod revision on every read.
-import { Etcd3, type IKeyValue, type IEvent } from 'etcd3';
+// ObjectStore on etcd v3 (Skiff's own lean gRPC client, see etcd/): values are the object's JSON
+// without metadata.resourceVersion, which is filled from the key's mod revision on every read.
 import type { KubeObject } from '../../api/types/meta.js';
 import {
   type ListRequest,
@@ -13,19 +12,23 @@ import {
   type StoreWatchHandlers,
 } from './object-store.js';
 import { CachedObject } from './object-snapshot.js';
+import { EtcdClient, type EtcdClientOptions, isCompactedError } from './etcd/etcd-client.js';
+import type { KeyValue } from './etcd/etcd-kv-messages.js';
+import type { WatchEvent } from './etcd/etcd-watch-messages.js';
+import { resumingWatch } from './etcd/resuming-watch.js';
 
 /** keys per etcd range request when listing */
 const LIST_PAGE = 5000;
 
 /** Stored JSON: apiVersion, kind and metadata first (rawWithVersion relies on it), no resourceVersion. */
-function encode(obj: KubeObject): Buffer {
+function encode(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
   const { apiVersion, kind, metadata: _m, ...rest } = obj;
-  return Buffer.from(JSON.stringify({ apiVersion, kind, metadata: meta, ...rest }));
+  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
 }
 
 /** The stored JSON text with metadata.resourceVersion (default: the key's mod revision) spliced in, without a parse. */
-function rawWithVersion(kv: IKeyValue, revision: string = kv.mod_revision): string {
+function rawWithVersion(kv: KeyValue, revision: string = String(kv.modRevision)): string {
   const text = kv.value.toString('utf8');
   const at = text.indexOf('"metadata":{');
   if (at < 0) return JSON.stringify(decode(kv, revision));
@@ -34,9 +37,9 @@ function rawWithVersion(kv: IKeyValue, revision: string = kv.mod_revision): stri
   return text.slice(0, i) + (text[i] === '}' ? rv : `${rv},`) + text.slice(i);
 }
 
-function decode(kv: IKeyValue, revision?: string): KubeObject {
+function decode(kv: KeyValue, revision?: string): KubeObject {
   const obj = JSON.parse(kv.value.toString('utf8')) as KubeObject;
-  obj.metadata.resourceVersion = revision ?? kv.mod_revision;
+  obj.metadata.resourceVersion = revision ?? String(kv.modRevision);
   return obj;
 }
 
@@ -57,37 +60,33 @@ function unavailable(e: unknown): StoreError {
   return new StoreError('unavailable', `etcd: ${(e as Error).message ?? String(e)}`);
 }
 
-function isCompacted(e: unknown): boolean {
-  return /compacted/i.test((e as Error)?.message ?? '');
-}
-
 export class EtcdStore implements ObjectStore {
-  private readonly client: Etcd3;
+  private readonly client: EtcdClient;
 
-  constructor(endpoints: string[]) {
-    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000, grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
+  /** throws when an endpoint is not an http:// or https:// URL */
+  constructor(endpoints: string[], options: Omit<EtcdClientOptions, 'endpoints'> = {}) {
+    this.client = new EtcdClient({ ...options, endpoints });
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
-    const k = Buffer.from(key);
     let res;
     try {
-      res = await this.client.kv.txn({
-        compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: 0 }],
-        success: [{ request_put: { key: k, value: encode(obj) } }],
+      res = await this.client.txn({
+        compare: [{ key, target: 'mod', result: 'equal', modRevision: 0 }],
+        success: [{ put: { key, value: encode(obj) } }],
         failure: [],
       });
     } catch (e) {
       throw unavailable(e);
     }
     if (!res.succeeded) throw new StoreError('exists', `${key} already exists`);
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.header.revision } };
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
   }
 
   async get(key: string): Promise<KubeObject | undefined> {
     let res;
     try {
-      res = await this.client.kv.range({ key: Buffer.from(key) });
+      res = await this.client.range({ key });
     } catch (e) {
       throw unavailable(e);
     }
@@ -96,54 +95,52 @@ export class EtcdStore implements ObjectStore {
   }
 
   async update(key: string, obj: KubeObject, expectedRevision: number): Promise<KubeObject> {
-    const k = Buffer.from(key);
     let res;
     try {
-      res = await this.client.kv.txn({
-        compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
-        success: [{ request_put: { key: k, value: encode(obj) } }],
-        failure: [{ request_range: { key: k } }],
+      res = await this.client.txn({
+        compare: [{ key, target: 'mod', result: 'equal', modRevision: expectedRevision }],
+        success: [{ put: { key, value: encode(obj) } }],
+        failure: [{ range: { key } }],
       });
     } catch (e) {
       throw unavailable(e);
     }
     if (!res.succeeded) {
-      const kv = res.responses[0]?.response_range?.kvs[0];
+      const kv = res.responses[0]?.range?.kvs[0];
       if (!kv) throw new StoreError('notfound', `${key} not found`);
       throw new StoreError('conflict', `${key} was modified`, decode(kv));
     }
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: res.header.revision } };
+    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
   }
 
   async delete(key: string, expectedRevision?: number): Promise<KubeObject> {
-    const k = Buffer.from(key);
     let res;
     try {
-      res = await this.client.kv.txn({
+      res = await this.client.txn({
         compare: expectedRevision === undefined
-          ? [{ key: k, target: 'Version', result: 'Greater', version: 0 }]
-          : [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
-        success: [{ request_delete_range: { key: k, prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
+          ? [{ key, target: 'version', result: 'greater', version: 0 }]
+          : [{ key, target: 'mod', result: 'equal', modRevision: expectedRevision }],
+        success: [{ deleteRange: { key, prevKv: true } }],
+        failure: [{ range: { key } }],
       });
     } catch (e) {
       throw unavailable(e);
     }
     if (!res.succeeded) {
-      const kv = res.responses[0]?.response_range?.kvs[0];
+      const kv = res.responses[0]?.range?.kvs[0];
       if (!kv) throw new StoreError('notfound', `${key} not found`);
       throw new StoreError('conflict', `${key} was modified`, decode(kv));
     }
-    const prev = res.responses[0]?.response_delete_range?.prev_kvs[0];
+    const prev = res.responses[0]?.deleteRange?.prevKvs[0];
     if (!prev) throw new StoreError('notfound', `${key} not found`);
-    return decode(prev, res.header.revision);
+    return decode(prev, String(res.header.revision));
   }
 
   async list(prefix: string, req: ListRequest = {}): Promise<StoredList> {
-    // Ranges are read in pages (gRPC messages are limited to 4 MiB), all at the first page's revision.
+    // Ranges are read in pages (bounded response messages), all at the first page's revision.
     const end = prefixEnd(prefix);
     const want = req.limit && req.limit > 0 ? req.limit : Infinity;
-    let start = req.startKey ? Buffer.from(req.startKey) : Buffer.from(prefix);
+    let start: string = req.startKey ?? prefix;
     let revision = req.revision ?? 0;
     const items: KubeObject[] = [];
     const raws: string[] = [];
@@ -153,12 +150,12 @@ export class EtcdStore implements ObjectStore {
       const pageLimit = Math.min(LIST_PAGE, want - count());
       let res;
       try {
-        res = await this.client.kv.range({ key: start, range_end: end, limit: pageLimit, revision });
+        res = await this.client.range({ key: start, rangeEnd: end, limit: pageLimit, revision });
       } catch (e) {
-        if (isCompacted(e)) throw new StoreError('compacted', `revision ${revision} has been compacted`);
+        if (isCompactedError(e)) throw new StoreError('compacted', `revision ${revision} has been compacted`);
         throw unavailable(e);
       }
-      if (!revision) revision = Number(res.header.revision);
+      if (!revision) revision = res.header.revision;
       if (req.raw) {
         for (const kv of res.kvs) {
           raws.push(rawWithVersion(kv));
@@ -166,52 +163,50 @@ export class EtcdStore implements ObjectStore {
         }
       }
       else for (const kv of res.kvs) items.push(decode(kv));
-      const total = Number(res.count);
+      const total = res.count;
       const last = res.kvs[res.kvs.length - 1];
       if (!res.more || !last) return { items, raws: req.raw ? raws : undefined, keys: req.raw ? keys : undefined, revision, remaining: 0 };
       const nextKey = last.key.toString('utf8') + '\x00';
       if (count() >= want) return { items, raws: req.raw ? raws : undefined, keys: req.raw ? keys : undefined, revision, nextKey, remaining: Math.max(0, total - res.kvs.length) };
-      start = Buffer.from(nextKey);
+      start = nextKey;
     }
   }
 
   async count(prefix: string): Promise<number> {
     try {
-      const res = await this.client.kv.range({ key: Buffer.from(prefix), range_end: prefixEnd(prefix), count_only: true });
-      return Number(res.count);
+      const res = await this.client.range({ key: prefix, rangeEnd: prefixEnd(prefix), countOnly: true });
+      return res.count;
     } catch (e) {
       throw unavailable(e);
     }
   }
 
   async prefixState(prefix: string, afterRevision: number): Promise<{ revision: number; count: number; modifiedAfter: number }> {
-    const key = Buffer.from(prefix);
-    const range_end = prefixEnd(prefix);
+    const rangeEnd = prefixEnd(prefix);
     let res;
     try {
-      res = await this.client.kv.txn({
+      res = await this.client.txn({
         compare: [],
         success: [
-          { request_range: { key, range_end, count_only: true } },
+          { range: { key: prefix, rangeEnd, countOnly: true } },
           // (etcd's count ignores min_mod_revision, so ask for one matching key instead)
-          { request_range: { key, range_end, keys_only: true, limit: 1, min_mod_revision: afterRevision + 1 } },
+          { range: { key: prefix, rangeEnd, keysOnly: true, limit: 1, minModRevision: afterRevision + 1 } },
         ],
         failure: [],
       });
     } catch (e) {
       throw unavailable(e);
     }
-    return {
-      revision: Number(res.header.revision),
-      count: Number(res.responses[0]!.response_range.count),
-      modifiedAfter: res.responses[1]!.response_range.kvs.length,
-    };
+    const counted = res.responses[0]?.range;
+    const modified = res.responses[1]?.range;
+    if (!counted || !modified) throw new StoreError('unavailable', `etcd: the prefixState transaction on ${prefix} answered ${res.responses.length} range responses, expected 2`);
+    return { revision: res.header.revision, count: counted.count, modifiedAfter: modified.kvs.length };
   }
 
   async currentRevision(): Promise<number> {
     try {
-      const res = await this.client.kv.range({ key: Buffer.from('/registry/~revision'), count_only: true });
-      return Number(res.header.revision);
+      const res = await this.client.range({ key: '/registry/~revision', countOnly: true });
+      return res.header.revision;
     } catch (e) {
       throw unavailable(e);
     }
@@ -219,42 +214,47 @@ export class EtcdStore implements ObjectStore {
 
   watch(prefix: string, afterRevision: number, handlers: StoreWatchHandlers): StoreWatch {
     let cancelled = false;
-    const watcher = this.client
-      .watch()
-      .prefix(prefix)
-      .withPreviousKV()
-      .startRevision(String(afterRevision + 1))
-      .watcher();
-    watcher.on('data', (res) => {
-      if (cancelled || !res.events.length) return;
-      const events: RawEvent[] = res.events.map((ev: IEvent) => toRawEvent(ev));
-      handlers.onEvents(events, Number(res.header.revision));
-    });
-    watcher.on('error', (e: Error) => {
-      if (cancelled) return;
-      cancelled = true;
-      watcher.cancel().catch(() => undefined);
-      handlers.onError(
-        isCompacted(e)
-          ? new StoreError('compacted', `too old resource version: ${afterRevision}`)
-          : new StoreError('unavailable', `etcd watch: ${e.message}`),
-      );
+    // Like the etcd3 client's watcher, the watch survives stream loss (an etcd restart) by resuming
+    // after the last event; it ends only on compaction or a cancel by etcd.
+    const watch = resumingWatch(this.client, { key: prefix, rangeEnd: prefixEnd(prefix), prevKv: true, startRevision: afterRevision + 1 }, {
+      onEvents: (events, headerRevision) => {
+        if (cancelled) return;
+        let raw: RawEvent[];
+        try {
+          raw = events.map(toRawEvent);
+        } catch (e) {
+          cancelled = true;
+          watch.cancel();
+          handlers.onError(e instanceof StoreError ? e : new StoreError('unavailable', `etcd watch: ${(e as Error).message}`));
+          return;
+        }
+        handlers.onEvents(raw, headerRevision);
+      },
+      onError: (e) => {
+        if (cancelled) return;
+        cancelled = true;
+        handlers.onError(
+          isCompactedError(e)
+            ? new StoreError('compacted', `too old resource version: ${afterRevision}`)
+            : new StoreError('unavailable', `etcd watch: ${e.message}`),
+        );
+      },
     });
     return {
       cancel: () => {
         if (cancelled) return;
         cancelled = true;
-        watcher.cancel().catch(() => undefined);
+        watch.cancel();
       },
     };
   }
 
   async compact(revision: number): Promise<void> {
-    await this.client.kv.compact({ revision, physical: true });
+    await this.client.compact(revision, true);
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    await this.client.close();
   }
 }
 
@@ -267,7 +267,7 @@ class EtcdWatchEvent implements RawEvent {
     readonly key: string,
     readonly revision: number,
     readonly current: CachedObject,
-    private readonly prevKv: IKeyValue | undefined,
+    private readonly prevKv: KeyValue | undefined,
   ) {}
 
   get object(): KubeObject {
@@ -280,14 +280,14 @@ class EtcdWatchEvent implements RawEvent {
   }
 }
 
-function toRawEvent(ev: IEvent): RawEvent {
+function toRawEvent(ev: WatchEvent): RawEvent {
   const key = ev.kv.key.toString('utf8');
-  const prevKv = ev.prev_kv && ev.prev_kv.value?.length ? ev.prev_kv : undefined;
-  const revision = Number(ev.kv.mod_revision);
-  if (ev.type === 'Delete') {
+  const prevKv = ev.prevKv && ev.prevKv.value.length ? ev.prevKv : undefined;
+  const revision = ev.kv.modRevision;
+  if (ev.type === 'delete') {
     if (!prevKv) throw new StoreError('unavailable', `etcd watch: delete of ${key} without its previous value`);
-    return new EtcdWatchEvent('DELETED', key, revision, new CachedObject(rawWithVersion(prevKv, ev.kv.mod_revision)), prevKv);
+    return new EtcdWatchEvent('DELETED', key, revision, new CachedObject(rawWithVersion(prevKv, String(revision))), prevKv);
   }
-  const type = ev.kv.version === '1' ? 'ADDED' : 'MODIFIED';
+  const type = ev.kv.version === 1 ? 'ADDED' : 'MODIFIED';
   return new EtcdWatchEvent(type, key, revision, new CachedObject(rawWithVersion(ev.kv)), prevKv);
 }
