@@ -77,6 +77,10 @@ export class GrpcBidiStream implements GrpcStream {
       }
     });
     stream.on('trailers', (t: Headers) => (this.trailers = t));
+    // the server has finished the call (trailers sent): close our side too, so that 'close' follows
+    stream.on('end', () => {
+      if (!stream.destroyed) stream.close();
+    });
     stream.on('error', (e: Error) => (this.error ??= e));
     stream.on('close', () => this.closed(conn, stream));
     for (const frame of this.unconfirmed) stream.write(frame);
