@@ -1,8 +1,12 @@
 // The gRPC transport against a small in-process HTTP/2 server on 127.0.0.1 that answers like a gRPC
 // server would (or misbehaves on purpose).
-import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http2, { type Http2SecureServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ensurePki, type Pki } from '../../apiserver/pki.js';
 import { freePort } from '../../apiserver/storage/managed-etcd.js';
 import { frameMessage, GrpcFrameReader } from '../../apiserver/storage/etcd/grpc-frames.js';
 import { GrpcError } from '../../apiserver/storage/etcd/grpc-status.js';
@@ -21,8 +25,10 @@ const servers: FakeServer[] = [];
 const transports: GrpcTransport[] = [];
 
 /** a server that reads each request's messages, then hands them to the handler (streams: per message) */
-async function fakeServer(handler: Handler, opts: { streaming?: boolean } = {}): Promise<FakeServer> {
-  const server: Http2Server = http2.createServer();
+async function fakeServer(handler: Handler, opts: { streaming?: boolean; tls?: Pki } = {}): Promise<FakeServer> {
+  const server: Http2Server | Http2SecureServer = opts.tls
+    ? http2.createSecureServer({ key: opts.tls.keyPem, cert: opts.tls.certPem })
+    : http2.createServer();
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (s) => {
     sessions.add(s);
@@ -42,7 +48,7 @@ async function fakeServer(handler: Handler, opts: { streaming?: boolean } = {}):
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const fake: FakeServer = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     close: async () => {
       for (const s of sessions) s.destroy();
@@ -53,7 +59,7 @@ async function fakeServer(handler: Handler, opts: { streaming?: boolean } = {}):
   return fake;
 }
 
-function transport(endpoints: string[], opts: { callTimeoutMs?: number; connectTimeoutMs?: number } = {}): GrpcTransport {
+function transport(endpoints: string[], opts: { callTimeoutMs?: number; connectTimeoutMs?: number; tls?: { ca: string } } = {}): GrpcTransport {
   const t = new GrpcTransport({ endpoints, ...opts });
   transports.push(t);
   return t;
@@ -205,6 +211,33 @@ describe('gRPC transport: unary calls', () => {
     // in flight: our client socket is referenced; idle: it is not (the server side still is)
     expect(during).toBeGreaterThan(idleBaseline);
     expect(tcpHandles()).toBe(during - 1);
+  });
+});
+
+describe('gRPC transport over TLS (https:// endpoints)', () => {
+  let dir: string | undefined;
+  let pki: Pki;
+  const certs = (): Pki => {
+    if (!dir) {
+      dir = mkdtempSync(path.join(tmpdir(), 'skiff-test-etcd-tls-'));
+      pki = ensurePki(dir);
+    }
+    return pki;
+  };
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('calls an https:// endpoint over HTTP/2 with TLS, trusting the given CA', async () => {
+    const srv = await fakeServer(echo, { tls: certs() });
+    expect(srv.url).toMatch(/^https:/);
+    expect((await transport([srv.url], { tls: { ca: certs().caPem } }).unary('/svc/M', Buffer.from('tls'))).toString()).toBe('echo:tls');
+  });
+
+  it('refuses a server certificate that the trusted roots do not cover', async () => {
+    const srv = await fakeServer(echo, { tls: certs() });
+    await expect(transport([srv.url]).unary('/svc/M', Buffer.from('x'))).rejects.toMatchObject({ code: 14, message: expect.stringMatching(/certificate/i) });
+    expect(srv.requests).toHaveLength(0);
   });
 });
 

@@ -5,8 +5,17 @@ import http2, { type ClientHttp2Session, type SecureClientSessionOptions } from 
 import tls from 'node:tls';
 import type { EtcdEndpoint } from './etcd-endpoints.js';
 
+/** TLS material for https:// endpoints (PEM); without `ca`, Node's and the system's roots are trusted */
+export interface EtcdTlsOptions {
+  ca?: string | Buffer;
+  /** a client certificate and its key, for etcd's --client-cert-auth */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+}
+
 export interface ConnectionOptions {
   connectTimeoutMs: number;
+  tls?: EtcdTlsOptions;
   /** how often a session with open streams is pinged, and how long an answer may take */
   keepaliveIntervalMs: number;
   keepaliveTimeoutMs: number;
@@ -54,7 +63,11 @@ export class GrpcConnection {
       maxSessionMemory: 64,
       settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
     };
-    if (endpoint.secure) options.ca = trustedCas();
+    if (endpoint.secure) {
+      options.ca = opts.tls?.ca ?? trustedCas();
+      if (opts.tls?.cert) options.cert = opts.tls.cert;
+      if (opts.tls?.key) options.key = opts.tls.key;
+    }
     this.session = http2.connect(endpoint.origin, options);
     this.session.unref();
     this.connectTimer = setTimeout(() => {

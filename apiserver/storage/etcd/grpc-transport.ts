@@ -8,13 +8,15 @@
 import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader, type OutgoingHttpHeaders } from 'node:http2';
 import { parseEtcdEndpoints, type EtcdEndpoint } from './etcd-endpoints.js';
 import { GrpcBidiStream, type GrpcStream, type GrpcStreamSink } from './grpc-bidi-stream.js';
-import { GrpcConnection } from './grpc-connection.js';
+import { GrpcConnection, type EtcdTlsOptions } from './grpc-connection.js';
 import { frameMessage, readSingleMessage } from './grpc-frames.js';
 import { GrpcCode, GrpcError, httpStatusError, statusFromMetadata } from './grpc-status.js';
 
 export interface GrpcTransportOptions {
   /** http:// or https:// URLs */
   endpoints: readonly string[];
+  /** for https:// endpoints */
+  tls?: EtcdTlsOptions;
   /** how long dialling an endpoint may take; default 5 s */
   connectTimeoutMs?: number;
   /** how long a unary call may take; default 15 s */
@@ -111,8 +113,10 @@ export class GrpcTransport implements ConnectionSource {
   private readonly callTimeoutMs: number;
   private readonly keepaliveIntervalMs: number;
   private readonly keepaliveTimeoutMs: number;
+  private readonly tls?: EtcdTlsOptions;
 
   constructor(opts: GrpcTransportOptions) {
+    this.tls = opts.tls;
     this.endpoints = parseEtcdEndpoints(opts.endpoints);
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
     this.callTimeoutMs = opts.callTimeoutMs ?? 15_000;
@@ -131,6 +135,7 @@ export class GrpcTransport implements ConnectionSource {
     const endpoint = this.endpoints[this.index % this.endpoints.length]!;
     const conn = new GrpcConnection(endpoint, {
       connectTimeoutMs: this.connectTimeoutMs,
+      tls: this.tls,
       keepaliveIntervalMs: this.keepaliveIntervalMs,
       keepaliveTimeoutMs: this.keepaliveTimeoutMs,
     }, (gone) => {
