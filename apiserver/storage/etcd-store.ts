@@ -214,8 +214,8 @@ export class EtcdStore implements ObjectStore {
 
   watch(prefix: string, afterRevision: number, handlers: StoreWatchHandlers): StoreWatch {
     let cancelled = false;
-    // Like the etcd3 client's watcher, the watch survives stream loss (an etcd restart) by resuming
-    // after the last event; it ends only on compaction or a cancel by etcd.
+    // The watch survives stream loss (an etcd restart) by resuming after the last event, as the etcd3
+    // client's watcher did; it ends only on compaction, a cancel by etcd, or close().
     const watch = resumingWatch(this.client, { key: prefix, rangeEnd: prefixEnd(prefix), prevKv: true, startRevision: afterRevision + 1 }, {
       onEvents: (events, headerRevision) => {
         if (cancelled) return;

@@ -2,13 +2,10 @@
 // messages received are reassembled from DATA frames and handed over in order; the stream ends with
 // the server's status, a transport error, or cancel(). A stream whose session never connected is
 // opened again on the next endpoint.
-import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
-import type { GrpcConnection } from './grpc-connection.js';
+import http2, { type ClientHttp2Stream } from 'node:http2';
+import type { ConnectionSource, GrpcConnection } from './grpc-connection.js';
 import { frameMessage, GrpcFrameReader } from './grpc-frames.js';
-import { GrpcCode, GrpcError, httpStatusError, statusFromMetadata } from './grpc-status.js';
-import type { ConnectionSource } from './grpc-transport.js';
-
-type Headers = IncomingHttpHeaders & IncomingHttpStatusHeader;
+import { GrpcCode, GrpcError, type GrpcMetadata as Headers, httpStatusError, statusFromMetadata } from './grpc-status.js';
 
 export interface GrpcStreamSink {
   onMessage(message: Buffer): void;

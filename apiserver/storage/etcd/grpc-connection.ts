@@ -1,7 +1,7 @@
 // One HTTP/2 session to one etcd endpoint: dialled with a connect timeout, referenced (keeping the
 // process alive) only while calls or streams use it, pinged to find a peer that stopped answering.
 import { readFileSync } from 'node:fs';
-import http2, { type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
+import http2, { type ClientHttp2Session, type OutgoingHttpHeaders, type SecureClientSessionOptions } from 'node:http2';
 import tls from 'node:tls';
 import type { EtcdEndpoint } from './etcd-endpoints.js';
 
@@ -38,6 +38,17 @@ function trustedCas(): string[] {
     }
   }
   return systemCas;
+}
+
+/** What opens calls on the current session; the streams and calls retry through it. */
+export interface ConnectionSource {
+  /** the session for the current endpoint, dialled if needed */
+  connection(): GrpcConnection;
+  /** a call on conn failed before the session connected: move on to the next endpoint */
+  connectFailed(conn: GrpcConnection): void;
+  /** how many endpoints there are (a call is tried at most once on each) */
+  readonly endpointCount: number;
+  headersFor(method: string): OutgoingHttpHeaders;
 }
 
 export class GrpcConnection {
@@ -93,9 +104,8 @@ export class GrpcConnection {
       this.onGone(this);
     });
     this.session.on('goaway', () => {
-      // the server is going away: new calls must open a new session
+      // the server is going away: calls in flight finish here, new calls open a new session
       this.failure ??= new Error(`${endpoint.origin} sent GOAWAY`);
-      this.onGone(this);
     });
   }
 

@@ -2,6 +2,9 @@
 // trailers (or from the headers of a trailers-only response).
 import type { IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
 
+/** response headers or trailers */
+export type GrpcMetadata = IncomingHttpHeaders & IncomingHttpStatusHeader;
+
 export const GRPC_STATUS_NAMES = [
   'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
   'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
@@ -46,7 +49,7 @@ function decodeGrpcMessage(raw: string): string {
  * GrpcError when it is not OK, null when OK.
  */
 export function statusFromMetadata(
-  headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
+  headers: GrpcMetadata,
   method: string,
 ): GrpcError | null | undefined {
   const status = headers['grpc-status'];

@@ -5,12 +5,12 @@
 //
 // Unary calls are the hot path (one per API write): the listeners are shared functions finding
 // their call through the stream, and deadlines are checked by one timer for all calls.
-import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader, type OutgoingHttpHeaders } from 'node:http2';
+import http2, { type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2';
 import { parseEtcdEndpoints, type EtcdEndpoint } from './etcd-endpoints.js';
 import { GrpcBidiStream, type GrpcStream, type GrpcStreamSink } from './grpc-bidi-stream.js';
-import { GrpcConnection, type EtcdTlsOptions } from './grpc-connection.js';
+import { type ConnectionSource, GrpcConnection, type EtcdTlsOptions } from './grpc-connection.js';
 import { frameMessage, readSingleMessage } from './grpc-frames.js';
-import { GrpcCode, GrpcError, httpStatusError, statusFromMetadata } from './grpc-status.js';
+import { GrpcCode, GrpcError, type GrpcMetadata as Headers, httpStatusError, statusFromMetadata } from './grpc-status.js';
 
 export interface GrpcTransportOptions {
   /** http:// or https:// URLs */
@@ -26,19 +26,6 @@ export interface GrpcTransportOptions {
   /** how long a ping answer may take; default 5 s */
   keepaliveTimeoutMs?: number;
 }
-
-/** What opens calls on the current session; the streams and calls retry through it. */
-export interface ConnectionSource {
-  /** the session for the current endpoint, dialled if needed */
-  connection(): GrpcConnection;
-  /** a call on conn failed before the session connected: move on to the next endpoint */
-  connectFailed(conn: GrpcConnection): void;
-  /** how many endpoints there are (a call is tried at most once on each) */
-  readonly endpointCount: number;
-  headersFor(method: string): OutgoingHttpHeaders;
-}
-
-type Headers = IncomingHttpHeaders & IncomingHttpStatusHeader;
 
 const CALL = Symbol('skiff.grpc.call');
 type CallStream = ClientHttp2Stream & { [CALL]?: UnaryCall };
