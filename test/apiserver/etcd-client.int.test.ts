@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient, EtcdCompactedError, isCompactedError } from '../../apiserver/storage/etcd/etcd-client.js';
 import type { WatchEvent } from '../../apiserver/storage/etcd/etcd-watch-messages.js';
 import { resumingWatch } from '../../apiserver/storage/etcd/resuming-watch.js';
+import { EtcdStore } from '../../apiserver/storage/etcd-store.js';
 import { etcdArgs, freePort } from '../../apiserver/storage/managed-etcd.js';
 import { startEtcd, type TestEtcd } from '../fixtures/etcd.js';
 
@@ -155,6 +156,34 @@ describe('etcd client on a real etcd', () => {
     expect(col.events[3]!.mod).toBe(later);
     for (const e of col.events) expect(e.header).toBeGreaterThanOrEqual(e.mod);
     expect(col.errors).toEqual([]);
+  });
+
+  it('several endpoints, the first one down: the store works through the next one', async () => {
+    const store = new EtcdStore([`http://127.0.0.1:${await freePort()}`, etcd.endpoint]);
+    try {
+      const created = await store.create('/registry/pods/default/failover', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'failover', namespace: 'default' } });
+      expect(Number(created.metadata.resourceVersion)).toBeGreaterThan(0);
+      expect((await store.get('/registry/pods/default/failover'))?.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('close() leaves no socket or timer of the client behind, watches included', async () => {
+    const sockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = sockets();
+    const c = new EtcdClient({ endpoints: [etcd.endpoint] });
+    await put(c, '/z/k', 'v');
+    const col = collector();
+    c.watch({ key: '/z/', rangeEnd: '/z0' }, col.handlers);
+    await put(c, '/z/k', 'v2');
+    await col.until(() => col.events.length === 1);
+    expect(sockets()).toBe(before + 1); // an open watch keeps its session referenced
+    await c.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sockets()).toBe(before);
+    expect(col.errors).toEqual([]);
+    await expect(put(c, '/z/k', 'v3')).rejects.toThrow(/closed/);
   });
 
   it('compaction: a range and a watch at a compacted revision answer "compacted"', async () => {
