@@ -21,7 +21,6 @@ export interface GrpcStream {
 
 export class GrpcBidiStream implements GrpcStream {
   private stream?: ClientHttp2Stream;
-  private conn?: GrpcConnection;
   private attempts = 0;
   /** frames sent on a session not yet known to work, replayed if it turns out never to connect */
   private unconfirmed: Buffer[] = [];
@@ -52,7 +51,6 @@ export class GrpcBidiStream implements GrpcStream {
       return;
     }
     this.attempts++;
-    this.conn = conn;
     this.stream = stream;
     this.headers = this.trailers = this.error = undefined;
     this.reader = new GrpcFrameReader();

@@ -116,7 +116,7 @@ export class GrpcTransport implements ConnectionSource {
   }
 
   connection(): GrpcConnection {
-    if (this.closed) throw new GrpcError(GrpcCode.UNAVAILABLE, 'the etcd client is closed', 'connect');
+    if (this.closed) throw new Error('the etcd client is closed');
     const cur = this.current;
     if (cur?.usable) return cur;
     const endpoint = this.endpoints[this.index % this.endpoints.length]!;
