@@ -2,7 +2,7 @@
 // server would (or misbehaves on purpose).
 import { mkdtempSync, rmSync } from 'node:fs';
 import http2, { type Http2SecureServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -148,6 +148,26 @@ describe('gRPC transport: unary calls', () => {
     expect((await t.unary('/svc/M', Buffer.from('x'))).toString()).toBe('echo:x');
     expect((await t.unary('/svc/M', Buffer.from('y'))).toString()).toBe('echo:y');
     expect(srv.requests).toHaveLength(2);
+  });
+
+  it('a peer that accepts the connection but answers nothing: the call times out, a ping goes unanswered, the next endpoint takes over', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const srv = await fakeServer(echo);
+      const t = new GrpcTransport({ endpoints: [`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, srv.url], callTimeoutMs: 300, keepaliveTimeoutMs: 300 });
+      transports.push(t);
+      await expect(t.unary('/svc/M', Buffer.from('1'))).rejects.toMatchObject({ code: 4 });
+      await new Promise((r) => setTimeout(r, 500)); // the ping's timeout drops the silent session
+      expect((await t.unary('/svc/M', Buffer.from('2'))).toString()).toBe('echo:2');
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 
   it('every endpoint down: UNAVAILABLE naming the connection error', async () => {

@@ -57,6 +57,8 @@ export class GrpcConnection {
   connected = false;
   /** why the session ended, once it has */
   failure?: Error;
+  /** the peer stopped answering pings (the session was dropped for it) */
+  hung = false;
   private active = 0;
   /** open long-lived streams: the session is pinged while there are any */
   private streams = 0;
@@ -134,6 +136,7 @@ export class GrpcConnection {
     if (this.pinging || !this.connected || !this.usable) return;
     this.pinging = true;
     const timer = setTimeout(() => {
+      this.hung = true;
       this.destroy(new Error(`${this.endpoint.origin} did not answer a ping within ${this.opts.keepaliveTimeoutMs} ms`));
     }, this.opts.keepaliveTimeoutMs);
     timer.unref();

@@ -129,8 +129,9 @@ export class GrpcTransport implements ConnectionSource {
       this.live.delete(gone);
       if (this.current === gone) {
         this.current = undefined;
-        // a session that never connected (refused, timed out): the next endpoint gets the next call
-        if (!gone.connected) this.index++;
+        // a session that never connected (refused, timed out) or whose peer hung: the next
+        // endpoint gets the next call
+        if (!gone.connected || gone.hung) this.index++;
       }
     });
     this.live.add(conn);
