@@ -85,7 +85,7 @@ describe('gRPC transport: unary calls', () => {
     const t = transport([srv.url]);
     expect((await t.unary('/svc/Method', Buffer.from('a'))).toString()).toBe('echo:a');
     expect((await t.unary('/svc/Method', Buffer.from('b'))).toString()).toBe('echo:b');
-    expect(srv.requests[0]).toMatchObject({ ':method': 'POST', ':path': '/svc/Method', 'content-type': 'application/grpc', te: 'trailers' });
+    expect(srv.requests[0]).toMatchObject({ ':method': 'POST', ':path': '/svc/Method', 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': '15000m' });
     expect(new Set(srv.requests.map((r) => r[':authority'])).size).toBe(1);
   });
 

@@ -45,7 +45,7 @@ export class GrpcBidiStream implements GrpcStream {
     let stream: ClientHttp2Stream;
     try {
       conn = this.source.connection();
-      stream = conn.session.request(this.source.headersFor(this.method));
+      stream = conn.session.request(this.source.headersFor(this.method, false));
     } catch (e) {
       this.end(new GrpcError(GrpcCode.UNAVAILABLE, (e as Error).message, this.method));
       return;

@@ -48,7 +48,8 @@ export interface ConnectionSource {
   connectFailed(conn: GrpcConnection): void;
   /** how many endpoints there are (a call is tried at most once on each) */
   readonly endpointCount: number;
-  headersFor(method: string): OutgoingHttpHeaders;
+  /** the request headers of a call (unary: with its deadline as grpc-timeout) */
+  headersFor(method: string, unary: boolean): OutgoingHttpHeaders;
 }
 
 export class GrpcConnection {

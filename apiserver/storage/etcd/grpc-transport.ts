@@ -32,6 +32,12 @@ type CallStream = ClientHttp2Stream & { [CALL]?: UnaryCall };
 
 const SWEEP_MS = 200;
 
+/** a grpc-timeout header value: at most 8 digits and a unit */
+function grpcTimeout(ms: number): string {
+  const n = Math.max(1, Math.ceil(ms));
+  return n < 1e8 ? `${n}m` : `${Math.min(99_999_999, Math.ceil(n / 1000))}S`;
+}
+
 class UnaryCall {
   attempts = 0;
   done = false;
@@ -147,11 +153,14 @@ export class GrpcTransport implements ConnectionSource {
     conn.destroy();
   }
 
-  headersFor(method: string): OutgoingHttpHeaders {
-    let h = this.headerCache.get(method);
+  headersFor(method: string, unary: boolean): OutgoingHttpHeaders {
+    const cacheKey = unary ? method : `stream ${method}`;
+    let h = this.headerCache.get(cacheKey);
     if (!h) {
       h = { ':method': 'POST', ':path': method, 'content-type': 'application/grpc', te: 'trailers' };
-      this.headerCache.set(method, h);
+      // unary calls tell etcd their deadline too, so that it drops work nobody waits for any more
+      if (unary) h['grpc-timeout'] = grpcTimeout(this.callTimeoutMs);
+      this.headerCache.set(cacheKey, h);
     }
     return h;
   }
@@ -173,7 +182,7 @@ export class GrpcTransport implements ConnectionSource {
     let stream: CallStream;
     try {
       conn = this.connection();
-      stream = conn.session.request(this.headersFor(call.method));
+      stream = conn.session.request(this.headersFor(call.method, true));
     } catch (e) {
       this.settle(call, new GrpcError(GrpcCode.UNAVAILABLE, (e as Error).message, call.method));
       return;
