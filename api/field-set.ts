@@ -128,12 +128,24 @@ const treeBuilder: PathBuilder<FieldNode> = {
   },
 };
 
-/** The FieldsV1 JSON of a tree: children in sorted order, `.` (first, as Kubernetes writes it) on owned inner nodes. */
-function fieldsV1Json(node: FieldNode): JsonObject {
+/**
+ * The FieldsV1 JSON of a tree: children in sorted order, `.` (first, as Kubernetes writes it) on
+ * owned inner nodes; undefined for a node with nothing owned at or below it (a walk steps into
+ * `metadata` or a list before it knows whether anything there is owned).
+ */
+function fieldsV1Json(node: FieldNode): JsonObject | undefined {
   const out: JsonObject = {};
-  if (!node.children) return out;
+  if (!node.children) return node.owned ? out : undefined;
   if (node.owned) out['.'] = {};
-  for (const el of [...node.children.keys()].sort()) out[el] = fieldsV1Json(node.children.get(el)!);
+  let any = node.owned;
+  for (const el of [...node.children.keys()].sort()) {
+    const child = fieldsV1Json(node.children.get(el)!);
+    if (child === undefined) continue;
+    out[el] = child;
+    any = true;
+  }
+  if (!any) return undefined;
+  if (node.owned && Object.keys(out).length === 1) return {};
   return out;
 }
 
@@ -141,7 +153,7 @@ function fieldsV1Json(node: FieldNode): JsonObject {
 export function fieldsV1Of(obj: unknown, schema: Schema | undefined, opts: FieldSetOptions = {}): JsonObject {
   const root: FieldNode = { owned: false };
   walkFields(obj, schema, opts, root, treeBuilder);
-  return fieldsV1Json(root);
+  return fieldsV1Json(root) ?? {};
 }
 
 function listItemIndex(list: JsonValue[], el: PathElement): number {
@@ -190,7 +202,7 @@ export function toFieldsV1(set: ReadonlySet<string>): JsonObject {
     for (const el of k.split(SEP)) node = treeBuilder.child(node, el);
     node.owned = true;
   }
-  return fieldsV1Json(root);
+  return fieldsV1Json(root) ?? {};
 }
 
 /** Decodes FieldsV1 into a set of paths. */

@@ -11,7 +11,7 @@ import {
   type StoreWatch,
   type StoreWatchHandlers,
 } from './object-store.js';
-import { CachedObject } from './object-snapshot.js';
+import { CachedObject, rememberObjectJson } from './object-snapshot.js';
 import { EtcdClient, type EtcdClientOptions, isCompactedError } from './etcd/etcd-client.js';
 import type { KeyValue } from './etcd/etcd-kv-messages.js';
 import type { WatchEvent } from './etcd/etcd-watch-messages.js';
@@ -27,14 +27,27 @@ function encode(obj: KubeObject): string {
   return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
 }
 
-/** The stored JSON text with metadata.resourceVersion (default: the key's mod revision) spliced in, without a parse. */
-function rawWithVersion(kv: KeyValue, revision: string = String(kv.modRevision)): string {
-  const text = kv.value.toString('utf8');
+/** Stored JSON text with metadata.resourceVersion spliced in, without a parse; undefined if it has no metadata. */
+function withVersion(text: string, revision: string): string | undefined {
   const at = text.indexOf('"metadata":{');
-  if (at < 0) return JSON.stringify(decode(kv, revision));
+  if (at < 0) return undefined;
   const i = at + '"metadata":{'.length;
   const rv = `"resourceVersion":${JSON.stringify(revision)}`;
   return text.slice(0, i) + (text[i] === '}' ? rv : `${rv},`) + text.slice(i);
+}
+
+/** The stored JSON text with metadata.resourceVersion (default: the key's mod revision) spliced in. */
+function rawWithVersion(kv: KeyValue, revision: string = String(kv.modRevision)): string {
+  return withVersion(kv.value.toString('utf8'), revision) ?? JSON.stringify(decode(kv, revision));
+}
+
+/** The object as written at a revision, with its JSON text remembered for the reply. */
+function written(obj: KubeObject, value: string, revision: number): KubeObject {
+  const rv = String(revision);
+  const out = { ...obj, metadata: { ...obj.metadata, resourceVersion: rv } };
+  const text = withVersion(value, rv);
+  if (text !== undefined) rememberObjectJson(out, text);
+  return out;
 }
 
 function decode(kv: KeyValue, revision?: string): KubeObject {
@@ -69,18 +82,19 @@ export class EtcdStore implements ObjectStore {
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
+    const value = encode(obj);
     let res;
     try {
       res = await this.client.txn({
         compare: [{ key, target: 'mod', result: 'equal', modRevision: 0 }],
-        success: [{ put: { key, value: encode(obj) } }],
+        success: [{ put: { key, value } }],
         failure: [],
       });
     } catch (e) {
       throw unavailable(e);
     }
     if (!res.succeeded) throw new StoreError('exists', `${key} already exists`);
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
+    return written(obj, value, res.header.revision);
   }
 
   async get(key: string): Promise<KubeObject | undefined> {
@@ -95,11 +109,12 @@ export class EtcdStore implements ObjectStore {
   }
 
   async update(key: string, obj: KubeObject, expectedRevision: number): Promise<KubeObject> {
+    const value = encode(obj);
     let res;
     try {
       res = await this.client.txn({
         compare: [{ key, target: 'mod', result: 'equal', modRevision: expectedRevision }],
-        success: [{ put: { key, value: encode(obj) } }],
+        success: [{ put: { key, value } }],
         failure: [{ range: { key } }],
       });
     } catch (e) {
@@ -110,7 +125,7 @@ export class EtcdStore implements ObjectStore {
       if (!kv) throw new StoreError('notfound', `${key} not found`);
       throw new StoreError('conflict', `${key} was modified`, decode(kv));
     }
-    return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(res.header.revision) } };
+    return written(obj, value, res.header.revision);
   }
 
   async delete(key: string, expectedRevision?: number): Promise<KubeObject> {

@@ -5,7 +5,21 @@ import type { KubeObject } from '../../api/types/meta.js';
 // Objects from the watch are shared by every watcher and by the list cache: serialize each once.
 const objectJson = new WeakMap<KubeObject, string>();
 
-export function sharedObjectJson(obj: KubeObject): string {
+/**
+ * Records the JSON text of an object the store just wrote (the stored text with its new
+ * resourceVersion), so the reply sends it without serializing the object again. The object must not
+ * be modified afterwards.
+ */
+export function rememberObjectJson(obj: KubeObject, text: string): void {
+  objectJson.set(obj, text);
+}
+
+/** The JSON text recorded for this very object, if any. */
+export function knownObjectJson(obj: unknown): string | undefined {
+  return typeof obj === 'object' && obj !== null ? objectJson.get(obj as KubeObject) : undefined;
+}
+
+function sharedObjectJson(obj: KubeObject): string {
   let text = objectJson.get(obj);
   if (text === undefined) {
     text = JSON.stringify(obj);

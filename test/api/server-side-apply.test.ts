@@ -56,6 +56,11 @@ describe('field sets and FieldsV1', () => {
     expect(JSON.stringify((direct['f:metadata'] as Record<string, unknown>)['f:labels'])).toBe('{"f:a":{},"f:b":{}}');
     expect((direct['f:metadata'] as Record<string, unknown>)['f:annotations']).toEqual({});
     expect(direct['f:spec']).not.toHaveProperty('f:nodeSelector');
+    // nothing owned under a step: no empty node (metadata with only identity fields, items without their key)
+    const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'd' }, spec: { containers: [{ image: 'nginx' }], restartPolicy: 'Always' } };
+    expect(fieldsV1Of(bare, schemaFor('v1', 'Pod'))).toEqual({ 'f:spec': { 'f:restartPolicy': {} } });
+    expect(fieldsV1Of(bare, schemaFor('v1', 'Pod'))).toEqual(toFieldsV1(fieldSetOf(bare, schemaFor('v1', 'Pod'))));
+    expect(fieldsV1Of({ metadata: { name: 'x' } }, schemaFor('v1', 'Pod'))).toEqual({});
   });
 });
 

@@ -36,6 +36,13 @@ describe('create / get / update / delete', () => {
     const g = await request(u, `${PODS}/crud-a`);
     expect(g.status).toBe(200);
     expect(g.body.metadata.resourceVersion).toBe(m.resourceVersion);
+    // the reply to a write is the stored object (sent as its stored text): what a read returns
+    expect(c.body).toEqual(g.body);
+    const up = await request(u, `${PODS}/crud-a`, { method: 'PUT', body: { ...g.body, metadata: { ...g.body.metadata, labels: { x: 'y' } } } });
+    expect(up.status).toBe(200);
+    expect(up.body.metadata.labels).toEqual({ x: 'y' });
+    expect(Number(up.body.metadata.resourceVersion)).toBeGreaterThan(Number(m.resourceVersion));
+    expect(up.body).toEqual((await request(u, `${PODS}/crud-a`)).body);
   });
 
   it('answers 409 AlreadyExists for a second create', async () => {
