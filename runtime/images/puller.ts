@@ -1,7 +1,8 @@
 // Pulls one image: resolve the reference, pick linux/amd64 from an index, fetch the config, then
-// download every layer in parallel, each blob streaming into its unpacker, which also copies it
-// to the content store (sha256 checked before the blob and the layer are committed). Two pulls needing one blob at the same time download it
-// once: the second waits for the first and unpacks from the stored blob.
+// download every layer in parallel, each blob streaming into its unpacker (an unpack worker sends
+// the request itself), which also copies it to the content store (sha256 checked before the blob
+// and the layer are committed). Two pulls needing one blob at the same time download it once:
+// the second waits for the first and unpacks from the stored blob.
 import { chainIds as computeChainIds } from './digest.js';
 import type { BlobInfo, ContentStore } from './content-store.js';
 import { DigestMismatchError, SizeMismatchError, UnsupportedImageError } from './errors.js';
@@ -14,7 +15,8 @@ import { formatReference, type ImageReference } from './reference.js';
 import type { RegistryClient, ResolvedManifest } from './registry-client.js';
 import type { RegistryEndpoint } from './hosts-config.js';
 import type { UnpackResult } from './layer-unpacker.js';
-import { prewarmUnpackers, unpackLayerPooled } from './unpack-pool.js';
+import { downloadTap } from './download-tap.js';
+import { prewarmUnpackers, unpackLayerPooled, unpackRemoteLayer } from './unpack-pool.js';
 
 export interface PullShared {
   content: ContentStore;
@@ -157,11 +159,19 @@ async function unpackLayerBlob(
   shared.blobFlights.set(desc.digest, flight);
   const ingest = shared.content.newIngestFile();
   try {
-    // requested only once an unpacker is free to read it, so a queued layer never idles a socket
-    const blob = async function* (): AsyncGenerator<Buffer> {
-      yield* await ctx.client.fetchBlob(ctx.ep, ctx.repoPath, desc);
-    };
-    const result = await unpackLayerPooled(progressTap(blob(), desc, what, onProgress), dir, ingest.path);
+    const onDownload = (done: number, finished: boolean): void =>
+      onProgress({ digest: desc.digest, total: desc.size, done, phase: finished ? 'verifying' : 'downloading' });
+    const result = await unpackRemoteLayer(
+      {
+        request: ctx.client.blobRequest(ctx.ep, ctx.repoPath, desc),
+        size: desc.size,
+        what,
+        onProgress: onDownload,
+        fallback: () => downloadTap(mainThreadDownload(ctx, desc), desc.size, what, onDownload),
+      },
+      dir,
+      ingest.path,
+    );
     const stored = result.blob as BlobInfo;
     if (stored.digest !== desc.digest) throw new DigestMismatchError(what, desc.digest, stored.digest);
     if (stored.size !== desc.size) throw new SizeMismatchError(what, desc.size, stored.size);
@@ -178,24 +188,7 @@ async function unpackLayerBlob(
   }
 }
 
-/** reports download progress at most every 100 ms, and stops a blob that outgrows its size */
-async function* progressTap(
-  source: AsyncIterable<Buffer>,
-  desc: Descriptor,
-  what: string,
-  onProgress: (p: PullProgress) => void,
-): AsyncGenerator<Buffer> {
-  let done = 0;
-  let last = 0;
-  for await (const chunk of source) {
-    done += chunk.length;
-    if (done > desc.size) throw new SizeMismatchError(what, desc.size, done);
-    const now = Date.now();
-    if (now - last >= 100) {
-      last = now;
-      onProgress({ digest: desc.digest, total: desc.size, done, phase: 'downloading' });
-    }
-    yield chunk;
-  }
-  onProgress({ digest: desc.digest, total: desc.size, done, phase: 'verifying' });
+/** the blob through the registry client (which handles 401s, redirects and errors), requested on the first read */
+async function* mainThreadDownload(ctx: PullContext, desc: Descriptor): AsyncGenerator<Buffer> {
+  yield* await ctx.client.fetchBlob(ctx.ep, ctx.repoPath, desc);
 }

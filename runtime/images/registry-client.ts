@@ -11,6 +11,7 @@ import { HttpTransport } from './http-transport.js';
 import type { AuthConfig } from './image-store.js';
 import { MANIFEST_ACCEPT, type Descriptor } from './media-types.js';
 import { formatReference, type ImageReference } from './reference.js';
+import type { BlobRequest } from './remote-blob.js';
 
 export interface ResolvedManifest {
   endpoint: RegistryEndpoint;
@@ -76,6 +77,20 @@ export class RegistryClient {
   /** a blob's bytes as they arrive (the caller verifies them) */
   async fetchBlob(ep: RegistryEndpoint, repoPath: string, desc: Descriptor): Promise<IncomingMessage> {
     return this.get(ep, `/v2/${repoPath}/blobs/${desc.digest}`, repoPath, {});
+  }
+
+  /**
+   * The blob's GET as data, with the credentials known now, for an unpack worker to send itself
+   * (see remote-blob.ts); when it is refused, `fetchBlob` handles the answer.
+   */
+  blobRequest(ep: RegistryEndpoint, repoPath: string, desc: Descriptor): BlobRequest {
+    const sent = this.authorizer.headerFor(ep, pullScope(repoPath));
+    return {
+      url: `${ep.base}/v2/${repoPath}/blobs/${desc.digest}`,
+      headers: sent ? { authorization: sent } : {},
+      skipVerify: ep.skipVerify,
+      ...(ep.ca ? { ca: ep.ca } : {}),
+    };
   }
 
   /** `GET /v2/`: checks the endpoint speaks the API and learns its auth challenge */

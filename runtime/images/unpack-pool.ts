@@ -1,76 +1,197 @@
-// Unpacks layers on worker threads so that several layers (and the downloads feeding them) use
-// every core: the main thread streams a layer's bytes to a worker, which stores the blob,
-// decompresses, hashes and writes the files. Workers are reused and do not keep the process alive. When the compiled
-// worker is not available (running from TypeScript sources, as in tests), unpacking runs inline.
+// Unpacks layers on worker threads so that the layers of a pull (and the downloads feeding them)
+// use every core: a worker downloads a layer itself (or gets its bytes from the main thread),
+// stores the blob, decompresses, hashes and writes the files. One worker per core, each running
+// several layers interleaved, so every layer of a pull downloads at once while no core runs a
+// second isolate (each isolate compiles and collects garbage on its own). Workers are reused and
+// keep the process alive only while they have work. When the compiled worker is not available
+// (running from TypeScript sources, as in tests), unpacking runs inline.
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TruncatedInputError } from './byte-reader.js';
+import type { DownloadProgress } from './download-tap.js';
 import { LayerEscapeError } from './entry-path.js';
+import { RegistryError, SizeMismatchError } from './errors.js';
 import { unpackTee, type TeeUnpackResult } from './unpack-tee.js';
 import { TarFormatError } from './tar-reader.js';
-import type { FromWorker, ToWorker } from './unpack-protocol.js';
+import type { FromWorker, RemoteLayerSpec, ToWorker } from './unpack-protocol.js';
 
 const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
+/** bytes sent to a worker for one layer and not yet taken by its unpacker */
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+/** network chunks are small; batching them keeps the message count low */
 const BATCH_BYTES = 512 * 1024;
-/** one worker more than the cores (unpacking waits on the filesystem too); more layers wait their turn */
+/**
+ * One worker more than the cores: layers are not all the same size, and with more workers than
+ * cores the scheduler evens out their work (a worker busy with two layers gets a core while one
+ * with one layer shares the other).
+ */
 const MAX_WORKERS = Math.min(4, availableParallelism() + 1);
+/** layers one worker runs at once; more wait for a slot (and do not start their download) */
+const JOBS_PER_WORKER = 2;
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   LayerEscapeError,
+  RegistryError,
   TarFormatError,
   TruncatedInputError,
 };
 
-const idle: Worker[] = [];
-let started = 0;
-const waiting: Array<(w: Worker) => void> = [];
+type Outcome = Extract<FromWorker, { type: 'done' | 'error' | 'refused' }>;
 
-function spawn(): Worker {
-  started++;
-  // the parent's flags (e.g. --input-type, --eval) are not the worker's business
-  const w = new Worker(WORKER_URL, { execArgv: [] });
-  w.unref();
-  // an idle worker that fails must not crash the process; a busy one reports through its job
-  w.on('error', () => undefined);
-  w.once('exit', () => {
-    started--;
-    const i = idle.indexOf(w);
-    if (i >= 0) idle.splice(i, 1);
-    const next = waiting.shift();
-    if (next) next(spawn());
+/** a layer the worker downloads itself */
+export interface RemoteLayer extends RemoteLayerSpec {
+  onProgress: DownloadProgress;
+  /**
+   * The same bytes through the main thread's registry client (with the same progress and size
+   * checks): used when workers are not available, or when the registry refused the worker's
+   * request (a 401 to re-authorize, an error to report).
+   */
+  fallback(): AsyncIterable<Buffer>;
+}
+
+/** the main thread's side of one layer on a worker: bytes in flight, and how it ended */
+class JobChannel {
+  inFlight = 0;
+  settled = false;
+  readonly finished: Promise<Outcome>;
+  private resolve!: (o: Outcome) => void;
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly onProgress?: DownloadProgress) {
+    this.finished = new Promise((r) => (this.resolve = r));
+  }
+
+  onMessage(m: FromWorker): void {
+    if (m.type === 'ack') {
+      this.inFlight -= m.bytes;
+      if (this.inFlight <= MAX_IN_FLIGHT / 2) this.wakeSender();
+    } else if (m.type === 'progress') {
+      this.onProgress?.(m.done, m.finished);
+    } else {
+      this.settle(m);
+    }
+  }
+
+  /** the worker died (or could not start): the job fails */
+  onFailure(e: Error): void {
+    this.settle({ type: 'error', job: 0, name: 'Error', message: `unpack worker failed: ${e.message}` });
+  }
+
+  /** resolves once the worker took enough bytes, or the job ended */
+  waitForRoom(): Promise<void> {
+    if (this.settled || this.inFlight <= MAX_IN_FLIGHT) return Promise.resolve();
+    return new Promise((r) => (this.drained = r));
+  }
+
+  private settle(o: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(o);
+    this.wakeSender();
+  }
+
+  private wakeSender(): void {
+    const d = this.drained;
+    this.drained = undefined;
+    d?.();
+  }
+}
+
+class PoolWorker {
+  readonly jobs = new Map<number, JobChannel>();
+  private readonly worker: Worker;
+
+  constructor(onGone: (w: PoolWorker) => void) {
+    // the parent's flags (e.g. --input-type, --eval) are not the worker's business
+    this.worker = new Worker(WORKER_URL, { execArgv: [] });
+    this.worker.unref();
+    this.worker.on('message', (m: FromWorker) => this.jobs.get(m.job)?.onMessage(m));
+    const gone = (e: Error): void => {
+      onGone(this);
+      for (const job of this.jobs.values()) job.onFailure(e);
+      this.jobs.clear();
+    };
+    this.worker.on('error', (e) => {
+      gone(e);
+      void this.worker.terminate();
+    });
+    this.worker.once('exit', (code) => gone(new Error(`exited with code ${code}`)));
+  }
+
+  post(m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  add(id: number, job: JobChannel): void {
+    this.jobs.set(id, job);
+    // a running job keeps the process alive until it reports
+    if (this.jobs.size === 1) this.worker.ref();
+  }
+
+  remove(id: number): void {
+    this.jobs.delete(id);
+    if (this.jobs.size === 0) this.worker.unref();
+  }
+}
+
+const workers: PoolWorker[] = [];
+const waiting: Array<() => void> = [];
+let lastJobId = 0;
+
+function spawn(): PoolWorker {
+  const w = new PoolWorker((gone) => {
+    const i = workers.indexOf(gone);
+    if (i >= 0) workers.splice(i, 1);
+    dispatch();
   });
+  workers.push(w);
   return w;
 }
 
-/** an idle worker, a new one while under MAX_WORKERS, or the next one released */
-function acquire(): Promise<Worker> {
-  const w = idle.pop();
-  if (w) return Promise.resolve(w);
-  if (started < MAX_WORKERS) return Promise.resolve(spawn());
-  return new Promise((resolve) => waiting.push(resolve));
+/**
+ * Where a new job goes: a new worker while every worker is busy and more may start, else the
+ * least loaded worker with room; undefined when every slot is taken.
+ */
+function choose(): PoolWorker | 'spawn' | undefined {
+  let best: PoolWorker | undefined;
+  for (const w of workers) if (!best || w.jobs.size < best.jobs.size) best = w;
+  if (!best || (best.jobs.size > 0 && workers.length < MAX_WORKERS)) return 'spawn';
+  return best.jobs.size < JOBS_PER_WORKER ? best : undefined;
 }
 
-/** hands the worker to the next waiter or parks it; a broken one is ended (and replaced on exit) */
-function release(w: Worker, healthy: boolean): void {
-  if (!healthy) {
-    void w.terminate();
-    return;
+/** wakes waiters while there is room for them */
+function dispatch(): void {
+  while (waiting.length > 0 && choose() !== undefined) (waiting.shift() as () => void)();
+}
+
+/** registers `job` on a worker with room, waiting for one when every slot is taken */
+async function acquire(job: JobChannel): Promise<{ worker: PoolWorker; id: number }> {
+  for (;;) {
+    const chosen = choose();
+    if (chosen) {
+      const worker = chosen === 'spawn' ? spawn() : chosen;
+      const id = ++lastJobId;
+      worker.add(id, job);
+      return { worker, id };
+    }
+    await new Promise<void>((r) => waiting.push(r));
   }
-  const next = waiting.shift();
-  if (next) next(w);
-  else idle.push(w);
+}
+
+function release(worker: PoolWorker, id: number): void {
+  worker.remove(id);
+  dispatch();
 }
 
 export function workersAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** starts idle workers ahead of need (e.g. while a pull still fetches its manifest and config) */
-export function prewarmUnpackers(count: number): void {
+/** starts workers ahead of need (e.g. while a pull still fetches its manifest and config) */
+export function prewarmUnpackers(layers: number): void {
   if (!workersAvailable()) return;
-  while (started < Math.min(count, MAX_WORKERS)) idle.push(spawn());
+  while (workers.length < Math.min(layers, MAX_WORKERS)) spawn();
 }
 
 /**
@@ -79,95 +200,83 @@ export function prewarmUnpackers(count: number): void {
  */
 export async function unpackLayerPooled(source: AsyncIterable<Buffer>, dest: string, blobFile?: string): Promise<TeeUnpackResult> {
   if (!workersAvailable()) return unpackTee(source, dest, blobFile);
-  const worker = await acquire();
-  const send = (m: ToWorker): void => worker.postMessage(m);
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  let settle!: (m: FromWorker & { type: 'done' | 'error' }) => void;
-  const finished = new Promise<FromWorker & { type: 'done' | 'error' }>((r) => (settle = r));
-  const wakeSender = (): void => {
-    const d = drained;
-    drained = undefined;
-    d?.();
-  };
-  const onMessage = (m: FromWorker): void => {
-    if (m.type === 'ack') {
-      inFlight -= m.bytes;
-      if (inFlight <= MAX_IN_FLIGHT / 2) wakeSender();
-    } else {
-      settle(m);
-      wakeSender();
-    }
-  };
-  const onError = (e: Error): void => {
-    settle({ type: 'error', name: 'Error', message: `unpack worker failed: ${e.message}` });
-    wakeSender();
-  };
-  const onExit = (code: number): void => onError(new Error(`exited with code ${code}`));
-  worker.on('message', onMessage);
-  worker.on('error', onError);
-  worker.on('exit', onExit);
-  let healthy = true;
+  return result(await runJob(dest, blobFile, { source }));
+}
+
+/**
+ * Downloads and unpacks a layer on a worker thread, which sends the request itself and writes
+ * the raw bytes to `blobFile` as they pass; falls back to the main thread's download when
+ * workers are not available or the registry refused the worker's request.
+ */
+export async function unpackRemoteLayer(remote: RemoteLayer, dest: string, blobFile: string): Promise<TeeUnpackResult> {
+  if (!workersAvailable()) return unpackTee(remote.fallback(), dest, blobFile);
+  const { request, size, what } = remote;
+  const outcome = await runJob(dest, blobFile, { remote: { request, size, what }, onProgress: remote.onProgress });
+  if (outcome.type === 'refused') return unpackLayerPooled(remote.fallback(), dest, blobFile);
+  return result(outcome);
+}
+
+/** one job on a worker, its bytes from `source` or the worker's own request; settles once the worker stopped */
+async function runJob(
+  dest: string,
+  blobFile: string | undefined,
+  input: { source: AsyncIterable<Buffer> } | { remote: RemoteLayerSpec; onProgress: DownloadProgress },
+): Promise<Outcome> {
+  const job = new JobChannel('onProgress' in input ? input.onProgress : undefined);
+  const { worker, id } = await acquire(job);
   try {
-    send({ type: 'start', dest, blobFile });
+    worker.post({ type: 'start', job: id, dest, blobFile, ...('remote' in input ? { remote: input.remote } : {}) });
+    if (!('source' in input)) return await job.finished;
     let sourceError: unknown;
-    let early = false;
     try {
-      // network chunks are small; batching them keeps the message count low
-      let batch: Buffer[] = [];
-      let batched = 0;
-      const flush = (): void => {
-        if (batched === 0) return;
-        // a fresh copy that owns its memory, handed over without a second copy
-        const data = Buffer.concat(batch, batched);
-        const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-        worker.postMessage({ type: 'chunk', data } satisfies ToWorker, owned ? [data.buffer as ArrayBuffer] : []);
-        inFlight += batched;
-        batch = [];
-        batched = 0;
-      };
-      for await (const chunk of source) {
-        batch.push(chunk);
-        batched += chunk.length;
-        if (batched < BATCH_BYTES) continue;
-        flush();
-        if (inFlight > MAX_IN_FLIGHT) {
-          await new Promise<void>((r) => (drained = r));
-          // the worker finished or failed before reading everything (e.g. a rejected entry)
-          if (await isSettled(finished)) {
-            early = true;
-            break;
-          }
-        }
-      }
-      if (!early) {
-        flush();
-        send({ type: 'end' });
-      }
+      await feed(input.source, job, worker, id);
     } catch (e) {
       sourceError = e;
-      send({ type: 'abort', reason: e instanceof Error ? e.message : String(e) });
+      worker.post({ type: 'abort', job: id, reason: e instanceof Error ? e.message : String(e) });
     }
     // the worker must stop writing before anyone removes `dest`
-    const result = await finished;
+    const outcome = await job.finished;
     if (sourceError) throw sourceError;
-    if (result.type === 'error') {
-      const Cls = ERROR_CLASSES[result.name] ?? Error;
-      throw new Cls(result.message);
-    }
-    return { diffId: result.diffId, tarSize: result.tarSize, ...(result.blob ? { blob: result.blob } : {}) };
-  } catch (e) {
-    healthy = !(e instanceof Error && e.message.startsWith('unpack worker failed'));
-    throw e;
+    return outcome;
   } finally {
-    worker.off('message', onMessage);
-    worker.off('error', onError);
-    worker.off('exit', onExit);
-    release(worker, healthy);
+    release(worker, id);
   }
 }
 
-async function isSettled(p: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  return (await Promise.race([p, Promise.resolve(marker)])) !== marker;
+/** the unpack result, or the worker's error rebuilt with its class */
+function result(outcome: Outcome): TeeUnpackResult {
+  if (outcome.type === 'done') {
+    return { diffId: outcome.diffId, tarSize: outcome.tarSize, ...(outcome.blob ? { blob: outcome.blob } : {}) };
+  }
+  if (outcome.type === 'refused') throw new RegistryError(`blob request refused with HTTP ${outcome.status}`, outcome.status);
+  if (outcome.size) throw new SizeMismatchError(outcome.size.what, outcome.size.expected, outcome.size.actual);
+  const Cls = ERROR_CLASSES[outcome.name] ?? Error;
+  throw new Cls(outcome.message);
+}
+
+/** sends `source` to the worker in batches, at most MAX_IN_FLIGHT ahead of it; stops early when the job ended */
+async function feed(source: AsyncIterable<Buffer>, job: JobChannel, worker: PoolWorker, id: number): Promise<void> {
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = (): void => {
+    if (batched === 0) return;
+    // a fresh copy that owns its memory, handed over without a second copy
+    const data = Buffer.concat(batch, batched);
+    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    worker.post({ type: 'chunk', job: id, data }, owned ? [data.buffer as ArrayBuffer] : []);
+    job.inFlight += batched;
+    batch = [];
+    batched = 0;
+  };
+  for await (const chunk of source) {
+    batch.push(chunk);
+    batched += chunk.length;
+    if (batched < BATCH_BYTES) continue;
+    flush();
+    await job.waitForRoom();
+    // the worker finished or failed before reading everything (e.g. a rejected entry)
+    if (job.settled) return;
+  }
+  flush();
+  worker.post({ type: 'end', job: id });
 }

@@ -1,20 +1,32 @@
-// Worker-thread side of layer unpacking (see unpack-pool.ts): receives a layer's bytes as
-// messages, unpacks them into the given directory (copying the raw bytes to the blob file when
-// asked), and reports the diff ID and the blob's digest.
-// Acks let the main thread bound the bytes in flight. One job at a time; each job has its own
-// queue so a failed job's leftovers never reach the next one.
+// Worker-thread side of layer unpacking (see unpack-pool.ts): unpacks each job's layer into its
+// directory (copying the raw bytes to the blob file when asked), and reports the diff ID and the
+// blob's digest. A job's bytes come as messages from the main thread, or straight from the
+// registry through the worker's own request. Several jobs run interleaved on the worker's event
+// loop; each has its own queue, so a failed job's leftovers never reach another. Acks let the main
+// thread bound the bytes in flight per job.
 import { parentPort } from 'node:worker_threads';
-import { unpackTee } from './unpack-tee.js';
-import type { FromWorker, ToWorker } from './unpack-protocol.js';
+import { byteBatches } from './byte-batches.js';
+import { downloadTap } from './download-tap.js';
+import { SizeMismatchError } from './errors.js';
+import { HttpTransport } from './http-transport.js';
+import { BlobRequestRefusedError, openBlob } from './remote-blob.js';
+import { unpackTee, type TeeUnpackResult } from './unpack-tee.js';
+import type { FromWorker, RemoteLayerSpec, ToWorker } from './unpack-protocol.js';
 
 if (!parentPort) throw new Error('unpack-worker runs only as a worker thread');
 const port = parentPort;
+/** keep-alive connections to the registries, shared by this worker's jobs */
+const transport = new HttpTransport();
+/** what the unpacker gets at a time from a download (see byte-batches.ts) */
+const BATCH_BYTES = 512 * 1024;
 
 class Job {
   private readonly queue: Buffer[] = [];
   private ended = false;
   private aborted: string | undefined;
   private wake: (() => void) | undefined;
+
+  constructor(readonly id: number) {}
 
   push(chunk: Buffer): void {
     this.queue.push(chunk);
@@ -36,7 +48,7 @@ class Job {
       if (this.aborted) throw new Error(this.aborted);
       const chunk = this.queue.shift();
       if (chunk) {
-        post({ type: 'ack', bytes: chunk.length });
+        post({ type: 'ack', job: this.id, bytes: chunk.length });
         yield chunk;
         continue;
       }
@@ -56,32 +68,49 @@ function post(m: FromWorker): void {
   port.postMessage(m);
 }
 
-let job: Job | undefined;
+const jobs = new Map<number, Job>();
+
+/** the layer's bytes from the registry; the request is answered (or refused) before anything is written */
+async function unpackRemote(job: Job, remote: RemoteLayerSpec, dest: string, blobFile: string | undefined): Promise<TeeUnpackResult> {
+  const res = await openBlob(transport, remote.request);
+  const body = downloadTap(res, remote.size, remote.what, (done, finished) => post({ type: 'progress', job: job.id, done, finished }));
+  return unpackTee(byteBatches(body, BATCH_BYTES), dest, blobFile);
+}
+
+function start(m: Extract<ToWorker, { type: 'start' }>): void {
+  jobs.get(m.job)?.abort('superseded');
+  const job = new Job(m.job);
+  jobs.set(m.job, job);
+  const run = m.remote ? unpackRemote(job, m.remote, m.dest, m.blobFile) : unpackTee(job.chunks(), m.dest, m.blobFile);
+  run
+    .then(
+      (r) => post({ type: 'done', job: job.id, ...r }),
+      (e: unknown) => {
+        job.abort('failed');
+        if (e instanceof BlobRequestRefusedError) return post({ type: 'refused', job: job.id, status: e.status });
+        const err = e instanceof Error ? e : new Error(String(e));
+        const size = err instanceof SizeMismatchError ? { what: err.what, expected: err.expected, actual: err.actual } : undefined;
+        post({ type: 'error', job: job.id, name: err.constructor.name, message: err.message, ...(size ? { size } : {}) });
+      },
+    )
+    .finally(() => {
+      if (jobs.get(job.id) === job) jobs.delete(job.id);
+    });
+}
 
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
-    case 'start': {
-      job?.abort('superseded');
-      const current = new Job();
-      job = current;
-      unpackTee(current.chunks(), m.dest, m.blobFile).then(
-        (r) => post({ type: 'done', ...r }),
-        (e: unknown) => {
-          current.abort('failed');
-          const err = e instanceof Error ? e : new Error(String(e));
-          post({ type: 'error', name: err.constructor.name, message: err.message });
-        },
-      );
+    case 'start':
+      start(m);
       break;
-    }
     case 'chunk':
-      job?.push(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+      jobs.get(m.job)?.push(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       break;
     case 'end':
-      job?.end();
+      jobs.get(m.job)?.end();
       break;
     case 'abort':
-      job?.abort(m.reason);
+      jobs.get(m.job)?.abort(m.reason);
       break;
   }
 });
