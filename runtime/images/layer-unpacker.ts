@@ -19,9 +19,6 @@ export interface UnpackResult {
 
 type Kind = 'dir' | 'symlink' | 'other';
 
-const SMALL_FILE = 256 * 1024;
-/** file and symlink creations run concurrently (creating inodes is slow on some filesystems) */
-const MAX_DEFERRED = 32;
 const O_WRITE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW;
 
 /** unpacks `source` (the layer blob's bytes, compressed or not) into the existing empty `dest` */
@@ -37,39 +34,28 @@ export async function unpackLayer(source: AsyncIterable<Buffer>, dest: string): 
     }
   }
   const unpacker = new Unpacker(dest);
-  try {
-    for await (const { entry, body } of readTar(hashed())) {
-      await unpacker.apply(entry, body);
-    }
-  } catch (e) {
-    // nothing may still be writing when the caller removes `dest`
-    await unpacker.drain();
-    throw e;
+  for await (const { entry, body } of readTar(hashed())) {
+    await unpacker.apply(entry, body);
   }
-  await unpacker.finish();
+  unpacker.finish();
   return { diffId: `sha256:${hash.digest('hex')}`, tarSize };
 }
 
+/**
+ * Applies entries one after the other with synchronous calls: unpacking runs on a worker thread,
+ * and a file system call made there costs a fraction of one sent to the shared libuv pool and
+ * waited for (a layer of small files and symlinks would otherwise cost a pool round trip per call).
+ */
 class Unpacker {
   /** everything this unpack created, by cleaned relative path */
   private readonly created = new Map<string, Kind>([['', 'dir']]);
   private readonly dirTimes: Array<{ abs: string; mtime: number }> = [];
-  private readonly inflight = new Set<Promise<void>>();
-  private failure: unknown;
 
   constructor(private readonly root: string) {}
 
   async apply(entry: TarEntry, body: AsyncIterable<Buffer>): Promise<void> {
     const rel = cleanEntryPath(entry.name);
     const wh = classifyWhiteout(rel);
-    // replacing something (or a directory with creations inside), or linking to something: let
-    // creations still running finish first. Only an existing directory met again is left alone.
-    const touched = wh.kind === 'opaque' ? wh.dir : wh.kind === 'whiteout' ? wh.path : rel;
-    const keepsDir = wh.kind !== 'whiteout' && (wh.kind === 'opaque' || entry.type === 'directory') && this.created.get(touched) === 'dir';
-    if (this.inflight.size > 0 && (entry.type === 'hardlink' || (this.created.has(touched) && !keepsDir))) {
-      await this.drain();
-    }
-    this.throwIfFailed();
     if (wh.kind === 'opaque') {
       this.ensureDir(wh.dir, entry.name);
       lsetxattr(this.abs(wh.dir), 'trusted.overlay.opaque', 'y');
@@ -108,13 +94,11 @@ class Unpacker {
         this.created.set(rel, 'other');
         break;
       case 'symlink':
+        fs.symlinkSync(entry.linkname, abs);
         this.created.set(rel, 'symlink');
-        await this.defer(async () => {
-          await fs.promises.symlink(entry.linkname, abs);
-          await fs.promises.lchown(abs, entry.uid, entry.gid);
-          this.setXattrs(abs, entry);
-          await fs.promises.lutimes(abs, entry.mtime, entry.mtime);
-        });
+        fs.lchownSync(abs, entry.uid, entry.gid);
+        this.setXattrs(abs, entry);
+        lutimesNs(abs, entry.mtime, entry.mtime);
         break;
       case 'hardlink': {
         const target = cleanEntryPath(entry.linkname, `hardlink ${JSON.stringify(entry.name)} target`);
@@ -142,32 +126,9 @@ class Unpacker {
     }
   }
 
-  /** waits for deferred creations, then sets directory times, so children do not disturb them */
-  async finish(): Promise<void> {
-    await this.drain();
-    this.throwIfFailed();
+  /** sets directory times last, so creating their children does not disturb them */
+  finish(): void {
     for (const { abs, mtime } of this.dirTimes) lutimesNs(abs, mtime, mtime);
-  }
-
-  /** waits until no deferred creation is running (their errors are kept for throwIfFailed) */
-  async drain(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  /** runs `op` concurrently with what follows, at most MAX_DEFERRED at once */
-  private async defer(op: () => Promise<void>): Promise<void> {
-    while (this.inflight.size >= MAX_DEFERRED) await Promise.race(this.inflight);
-    this.throwIfFailed();
-    const p: Promise<void> = op()
-      .catch((e: unknown) => {
-        this.failure ??= e;
-      })
-      .finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
   }
 
   private abs(rel: string): string {
@@ -219,16 +180,8 @@ class Unpacker {
     }
   }
 
+  /** streams the body through synchronous writes, then sets owner, mode, xattrs and times */
   private async writeFile(abs: string, entry: TarEntry, body: AsyncIterable<Buffer>): Promise<void> {
-    if (entry.size <= SMALL_FILE) {
-      const parts: Buffer[] = [];
-      for await (const chunk of body) parts.push(chunk);
-      const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-      await this.defer(() => this.writeWhole(abs, entry, data));
-      return;
-    }
-    // big files stream through synchronous writes: unpacking runs on a worker thread, and this
-    // leaves the shared libuv pool to the concurrent small creations
     const fd = fs.openSync(abs, O_WRITE_NEW, 0o600);
     try {
       for await (const chunk of body) {
@@ -242,24 +195,6 @@ class Unpacker {
     } finally {
       fs.closeSync(fd);
     }
-  }
-
-  private async writeWhole(abs: string, entry: TarEntry, data: Buffer): Promise<void> {
-    const fh = await fs.promises.open(abs, O_WRITE_NEW, 0o600);
-    try {
-      let off = 0;
-      while (off < data.length) off += (await fh.write(data, off, data.length - off)).bytesWritten;
-      await this.finishFile(fh, abs, entry);
-    } finally {
-      await fh.close();
-    }
-  }
-
-  private async finishFile(fh: fs.promises.FileHandle, abs: string, entry: TarEntry): Promise<void> {
-    await fh.chown(entry.uid, entry.gid);
-    await fh.chmod(entry.mode);
-    this.setXattrs(abs, entry);
-    await fh.utimes(entry.mtime, entry.mtime);
   }
 
   private setOwnerMode(abs: string, entry: TarEntry, isSymlink: boolean): void {
