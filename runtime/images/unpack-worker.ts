@@ -5,7 +5,7 @@
 // loop; each has its own queue, so a failed job's leftovers never reach another. Acks let the main
 // thread bound the bytes in flight per job.
 import { parentPort } from 'node:worker_threads';
-import { byteBatches } from './byte-batches.js';
+import { streamBatches } from './byte-batches.js';
 import { downloadTap } from './download-tap.js';
 import { SizeMismatchError } from './errors.js';
 import { HttpTransport } from './http-transport.js';
@@ -73,8 +73,8 @@ const jobs = new Map<number, Job>();
 /** the layer's bytes from the registry; the request is answered (or refused) before anything is written */
 async function unpackRemote(job: Job, remote: RemoteLayerSpec, dest: string, blobFile: string | undefined): Promise<TeeUnpackResult> {
   const res = await openBlob(transport, remote.request);
-  const body = downloadTap(res, remote.size, remote.what, (done, finished) => post({ type: 'progress', job: job.id, done, finished }));
-  return unpackTee(byteBatches(body, BATCH_BYTES), dest, blobFile);
+  const onProgress = (done: number, finished: boolean): void => post({ type: 'progress', job: job.id, done, finished });
+  return unpackTee(downloadTap(streamBatches(res, BATCH_BYTES), remote.size, remote.what, onProgress), dest, blobFile);
 }
 
 function start(m: Extract<ToWorker, { type: 'start' }>): void {
