@@ -107,22 +107,28 @@ export function fieldSetOf(obj: unknown, schema: Schema | undefined, opts: Field
   return out;
 }
 
-/** A FieldsV1 tree under construction. */
-interface FieldNode {
-  owned: boolean;
-  children?: Map<PathElement, FieldNode>;
+/** A FieldsV1 tree under construction: children kept sorted by element as they are added. */
+class FieldNode {
+  owned = false;
+  /** sorted */
+  readonly els: PathElement[] = [];
+  readonly kids: FieldNode[] = [];
+
+  child(el: PathElement): FieldNode {
+    const { els } = this;
+    let i = els.length;
+    // elements mostly arrive in order (object keys are written sorted more often than not)
+    while (i > 0 && els[i - 1]! > el) i--;
+    if (i > 0 && els[i - 1] === el) return this.kids[i - 1]!;
+    const c = new FieldNode();
+    els.splice(i, 0, el);
+    this.kids.splice(i, 0, c);
+    return c;
+  }
 }
 
 const treeBuilder: PathBuilder<FieldNode> = {
-  child(node, el) {
-    node.children ??= new Map();
-    let c = node.children.get(el);
-    if (!c) {
-      c = { owned: false };
-      node.children.set(el, c);
-    }
-    return c;
-  },
+  child: (node, el) => node.child(el),
   own(node) {
     node.owned = true;
   },
@@ -134,24 +140,24 @@ const treeBuilder: PathBuilder<FieldNode> = {
  * `metadata` or a list before it knows whether anything there is owned).
  */
 function fieldsV1Json(node: FieldNode): JsonObject | undefined {
+  const n = node.els.length;
+  if (n === 0) return node.owned ? {} : undefined;
   const out: JsonObject = {};
-  if (!node.children) return node.owned ? out : undefined;
   if (node.owned) out['.'] = {};
-  let any = node.owned;
-  for (const el of [...node.children.keys()].sort()) {
-    const child = fieldsV1Json(node.children.get(el)!);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const child = fieldsV1Json(node.kids[i]!);
     if (child === undefined) continue;
-    out[el] = child;
+    out[node.els[i]!] = child;
     any = true;
   }
-  if (!any) return undefined;
-  if (node.owned && Object.keys(out).length === 1) return {};
-  return out;
+  if (any) return out;
+  return node.owned ? {} : undefined;
 }
 
 /** The FieldsV1 of every owned path of an object: `fieldSetOf` then `toFieldsV1`, in one walk. */
 export function fieldsV1Of(obj: unknown, schema: Schema | undefined, opts: FieldSetOptions = {}): JsonObject {
-  const root: FieldNode = { owned: false };
+  const root = new FieldNode();
   walkFields(obj, schema, opts, root, treeBuilder);
   return fieldsV1Json(root) ?? {};
 }
@@ -196,10 +202,10 @@ export function deleteAt(obj: unknown, path: FieldPath): void {
 
 /** Encodes a set as FieldsV1: `{"f:spec":{"f:replicas":{}}}`, with `.` on nodes owned themselves. */
 export function toFieldsV1(set: ReadonlySet<string>): JsonObject {
-  const root: FieldNode = { owned: false };
+  const root = new FieldNode();
   for (const k of set) {
     let node = root;
-    for (const el of k.split(SEP)) node = treeBuilder.child(node, el);
+    for (const el of k.split(SEP)) node = node.child(el);
     node.owned = true;
   }
   return fieldsV1Json(root) ?? {};

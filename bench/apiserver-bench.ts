@@ -20,6 +20,7 @@ const N = Number(process.env.BENCH_N ?? 10_000);
 const CONCURRENCY = 64;
 const WATCHERS = 100;
 const WATCH_CREATES = Number(process.env.BENCH_WATCH_CREATES ?? 200);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
 
 interface Api {
   base: string;
@@ -92,19 +93,22 @@ async function main(): Promise<void> {
       if (r.status !== 201) throw new Error(`creating namespace ${ns}: ${r.status} ${r.text}`);
     }
     // Warm both paths (JIT, connections), and learn the stored size of a pod.
-    await pool(500, CONCURRENCY, async (i) => {
+    await pool(WARMUP, CONCURRENCY, async (i) => {
       const r = await call(api, 'POST', '/api/v1/namespaces/warm/pods', podBody(`warm-${i}`));
       if (r.status !== 201) throw new Error(`warm-up create: ${r.status} ${r.text}`);
     });
     const sample = await etcdClient.get('/registry/pods/warm/warm-0').buffer();
     const valueSize = sample?.length ?? 1500;
     const value = Buffer.alloc(valueSize, 'x');
-    await pool(500, CONCURRENCY, async (i) => void (await etcdClient.kv.put({ key: Buffer.from(`/bench-warm/${i}`), value })));
+    await pool(WARMUP, CONCURRENCY, async (i) => void (await etcdClient.kv.put({ key: Buffer.from(`/bench-warm/${i}`), value })));
 
     // 1. raw etcd puts
+    const rawCpuBefore = [cpuSeconds(etcd.pid), process.cpuUsage()] as const;
     const etcdSeconds = await pool(N, CONCURRENCY, async (i) => void (await etcdClient.kv.put({ key: Buffer.from(`/bench-raw/${String(i).padStart(6, '0')}`), value })));
     const etcdRate = N / etcdSeconds;
-    console.log(`etcd: ${N} puts of ${valueSize} B, concurrency ${CONCURRENCY}: ${etcdRate.toFixed(0)} puts/s`);
+    const rawSelf = process.cpuUsage(rawCpuBefore[1]);
+    console.log(`etcd: ${N} puts of ${valueSize} B (etcd3 client), concurrency ${CONCURRENCY}: ${etcdRate.toFixed(0)} puts/s`);
+    console.log(`cpu during the etcd phase: etcd ${(cpuSeconds(etcd.pid) - rawCpuBefore[0]).toFixed(2)} s, bench client ${((rawSelf.user + rawSelf.system) / 1e6).toFixed(2)} s, over ${etcdSeconds.toFixed(2)} s`);
 
     // 2. API creates
     const lat: number[] = [];
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
       if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
     });
     const selfCpu = process.cpuUsage(cpuBefore[2]);
-    console.log(`cpu during the API phase: apiserver ${(cpuSeconds(child.pid) - cpuBefore[0]).toFixed(2)} s, etcd ${(cpuSeconds(etcd.pid) - cpuBefore[1]).toFixed(2)} s, bench client ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(2)} s`);
+    console.log(`cpu during the API phase: apiserver ${(cpuSeconds(child.pid) - cpuBefore[0]).toFixed(2)} s, etcd ${(cpuSeconds(etcd.pid) - cpuBefore[1]).toFixed(2)} s, bench client ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(2)} s, over ${apiSeconds.toFixed(2)} s`);
     lat.sort((a, b) => a - b);
     const apiRate = N / apiSeconds;
     const p50 = percentile(lat, 50);

