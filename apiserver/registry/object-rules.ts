@@ -14,7 +14,8 @@ export function randomSuffix(n = 5): string {
 
 /** Kubernetes' RFC 3339 timestamps, second precision: 2024-01-02T03:04:05Z. */
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString is always YYYY-MM-DDTHH:mm:ss.sssZ for the years Kubernetes objects carry
+  return `${d.toISOString().slice(0, 19)}Z`;
 }
 
 function jsonEqual(a: unknown, b: unknown): boolean {
@@ -50,13 +51,9 @@ export function resetStatusForCreate(info: ResourceInfo, obj: KubeObject): void 
 
 /** Fills the system fields of a new object. `obj` has been status-reset, defaulted and validated. */
 export function prepareForCreate(info: ResourceInfo, obj: KubeObject, now: Date, uid: string): KubeObject {
-  const meta: ObjectMeta = { ...obj.metadata };
-  delete meta.resourceVersion;
-  delete meta.deletionTimestamp;
-  delete meta.deletionGracePeriodSeconds;
-  meta.uid = uid;
-  meta.creationTimestamp = timestamp(now);
-  meta.generation = 1;
+  // (copied without `delete`, which would turn the metadata into a slow dictionary-mode object)
+  const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, ...rest } = obj.metadata;
+  const meta: ObjectMeta = { ...rest, uid, creationTimestamp: timestamp(now), generation: 1 };
   return { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, metadata: meta };
 }
 
