@@ -23,13 +23,12 @@ const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 /** network chunks are small; batching them keeps the message count low */
 const BATCH_BYTES = 512 * 1024;
 /**
- * One worker more than the cores: layers are not all the same size, and with more workers than
- * cores the scheduler evens out their work (a worker busy with two layers gets a core while one
- * with one layer shares the other).
+ * One worker per core (at most 4): every isolate compiles the same code and collects its own
+ * garbage, so an extra one costs more than the uneven split of layers between workers loses.
  */
-const MAX_WORKERS = Math.min(4, availableParallelism() + 1);
+const MAX_WORKERS = Math.min(4, availableParallelism());
 /** layers one worker runs at once; more wait for a slot (and do not start their download) */
-const JOBS_PER_WORKER = 2;
+const JOBS_PER_WORKER = 3;
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   LayerEscapeError,
   RegistryError,
