@@ -2,8 +2,9 @@
 // and the layer from one pass over the response, progress reported, a refused request handed to
 // the main thread's download, and failures (a body longer than its descriptor, a tar-slip entry,
 // an unreachable registry) reported by class with nothing written outside the layer. Also: more
-// layers at once than the workers take wait their turn, and a pull through the compiled store
-// uses this path end to end.
+// layers at once than the workers take wait their turn, and pulls through the compiled store use
+// this path end to end (a Bearer registry; HTTPS with a CA file or skipVerify).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -255,5 +256,30 @@ describe('unpack workers download layers themselves', () => {
     for (const d of img.layerDigests) {
       expect(reg.requests.filter((r) => r === `GET /v2/remote/image/blobs/${d}`)).toHaveLength(1);
     }
+  });
+
+  test('HTTPS: the workers verify against the CA from the hosts config, or skip verification when told', async () => {
+    const { createImageStore } = (await import(dist('local-image-store.js'))) as Store;
+    const dir = tempDir('skiff-test-remote-tls-');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    const reg = await startFakeRegistry({ tls: { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) } });
+    cleanups.push(() => reg.stop());
+    const img = makeImage([layerTar]);
+    reg.add('secure/app', 'v1', img);
+    for (const tls of [{ ca: path.join(dir, 'cert.pem') }, { skipVerify: true }]) {
+      const root = tempDir();
+      const s = createImageStore({
+        root,
+        hostsConfig: { registries: { 'secure.skiff-test.invalid': { mirrors: [{ url: `https://${reg.host}`, ...tls }] } } },
+      });
+      cleanups.push(() => s.close());
+      const got = await s.pull('secure.skiff-test.invalid/secure/app:v1');
+      expect(fs.readFileSync(path.join(s.layerPaths(got)[0], 'etc/hello'), 'utf8')).toBe('hello\n');
+    }
+    // one request per pull for the layer: the workers' own TLS requests succeeded
+    expect(reg.requests.filter((r) => r === `GET /v2/secure/app/blobs/${img.layerDigests[0]}`)).toHaveLength(2);
   });
 });
