@@ -5,7 +5,8 @@ import { createGunzip } from 'node:zlib';
 
 /**
  * Size of gunzip's output pieces: what follows (hashing, tar parsing, file writes) costs per
- * piece as well as per byte, so a 512 KiB download batch comes out in one piece, not several.
+ * piece as well as per byte, so a 1 MiB download batch (of incompressible data) comes out in one
+ * piece, not several.
  */
 const GUNZIP_CHUNK = 1024 * 1024;
 

@@ -21,7 +21,7 @@ const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
 /** bytes sent to a worker for one layer and not yet taken by its unpacker */
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 /** network chunks are small; batching them keeps the message count low */
-const BATCH_BYTES = 512 * 1024;
+const BATCH_BYTES = 1024 * 1024;
 /**
  * One worker per core (at most 4): every isolate compiles the same code and collects its own
  * garbage, so an extra one costs more than the uneven split of layers between workers loses.

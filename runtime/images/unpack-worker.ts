@@ -18,7 +18,7 @@ const port = parentPort;
 /** keep-alive connections to the registries, shared by this worker's jobs */
 const transport = new HttpTransport();
 /** what the unpacker gets at a time from a download (see byte-batches.ts) */
-const BATCH_BYTES = 512 * 1024;
+const BATCH_BYTES = 1024 * 1024;
 
 class Job {
   private readonly queue: Buffer[] = [];
