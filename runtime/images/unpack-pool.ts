@@ -20,7 +20,7 @@ import type { FromWorker, RemoteLayerSpec, ToWorker } from './unpack-protocol.js
 const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
 /** bytes sent to a worker for one layer and not yet taken by its unpacker */
 const MAX_IN_FLIGHT = 8 * 1024 * 1024;
-/** network chunks are small; batching them keeps the message count low */
+/** bytes from the main thread (a stored blob, the main thread's download) go in batches: fewer messages, fewer pieces downstream */
 const BATCH_BYTES = 1024 * 1024;
 /**
  * One worker per core (at most 4): every isolate compiles the same code and collects its own
