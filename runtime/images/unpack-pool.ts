@@ -134,8 +134,15 @@ class PoolWorker {
   }
 }
 
+/** a job's place on a worker */
+interface Slot {
+  worker: PoolWorker;
+  id: number;
+}
+
 const workers: PoolWorker[] = [];
-const waiting: Array<() => void> = [];
+/** jobs waiting for a slot, first come first served */
+const waiting: Array<{ job: JobChannel; take: (slot: Slot) => void }> = [];
 let lastJobId = 0;
 
 function spawn(): PoolWorker {
@@ -159,23 +166,30 @@ function choose(): PoolWorker | 'spawn' | undefined {
   return best.jobs.size < JOBS_PER_WORKER ? best : undefined;
 }
 
-/** wakes waiters while there is room for them */
-function dispatch(): void {
-  while (waiting.length > 0 && choose() !== undefined) (waiting.shift() as () => void)();
+/** puts `job` on a worker when a slot is free */
+function assign(job: JobChannel): Slot | undefined {
+  const chosen = choose();
+  if (!chosen) return undefined;
+  const worker = chosen === 'spawn' ? spawn() : chosen;
+  const id = ++lastJobId;
+  worker.add(id, job);
+  return { worker, id };
 }
 
-/** registers `job` on a worker with room, waiting for one when every slot is taken */
-async function acquire(job: JobChannel): Promise<{ worker: PoolWorker; id: number }> {
-  for (;;) {
-    const chosen = choose();
-    if (chosen) {
-      const worker = chosen === 'spawn' ? spawn() : chosen;
-      const id = ++lastJobId;
-      worker.add(id, job);
-      return { worker, id };
-    }
-    await new Promise<void>((r) => waiting.push(r));
+/** hands free slots to the waiting jobs in order */
+function dispatch(): void {
+  while (waiting.length > 0) {
+    const slot = assign(waiting[0].job);
+    if (!slot) return;
+    (waiting.shift() as (typeof waiting)[number]).take(slot);
   }
+}
+
+/** a slot for `job`, waiting behind earlier jobs when every slot is taken */
+function acquire(job: JobChannel): Promise<Slot> {
+  const slot = waiting.length === 0 ? assign(job) : undefined;
+  if (slot) return Promise.resolve(slot);
+  return new Promise((take) => waiting.push({ job, take }));
 }
 
 function release(worker: PoolWorker, id: number): void {
