@@ -78,7 +78,6 @@ async function unpackRemote(job: Job, remote: RemoteLayerSpec, dest: string, blo
 }
 
 function start(m: Extract<ToWorker, { type: 'start' }>): void {
-  jobs.get(m.job)?.abort('superseded');
   const job = new Job(m.job);
   jobs.set(m.job, job);
   const run = m.remote ? unpackRemote(job, m.remote, m.dest, m.blobFile) : unpackTee(job.chunks(), m.dest, m.blobFile);
@@ -93,9 +92,7 @@ function start(m: Extract<ToWorker, { type: 'start' }>): void {
         post({ type: 'error', job: job.id, name: err.constructor.name, message: err.message, ...(size ? { size } : {}) });
       },
     )
-    .finally(() => {
-      if (jobs.get(job.id) === job) jobs.delete(job.id);
-    });
+    .finally(() => jobs.delete(job.id));
 }
 
 port.on('message', (m: ToWorker) => {
