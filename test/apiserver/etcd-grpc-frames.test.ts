@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameMessage, GrpcFrameReader, readSingleMessage } from '../../apiserver/storage/etcd/grpc-frames.js';
-import { GrpcError, statusFromMetadata } from '../../apiserver/storage/etcd/grpc-status.js';
+import { GrpcError, type GrpcMetadata, statusFromMetadata } from '../../apiserver/storage/etcd/grpc-status.js';
 
 function collect(reader: GrpcFrameReader, chunks: Buffer[]): string[] {
   const out: string[] = [];
@@ -57,7 +57,7 @@ describe('gRPC framing', () => {
 describe('gRPC status', () => {
   it('reads OK, an error with a percent-encoded message, and no status', () => {
     expect(statusFromMetadata({ 'grpc-status': '0' }, '/m')).toBeNull();
-    expect(statusFromMetadata({ ':status': 200 }, '/m')).toBeUndefined();
+    expect(statusFromMetadata({ ':status': 200 } as unknown as GrpcMetadata, '/m')).toBeUndefined();
     const err = statusFromMetadata({ 'grpc-status': '11', 'grpc-message': 'etcdserver:%20mvcc:%20required%20revision%20has%20been%20compacted' }, '/etcdserverpb.KV/Range');
     expect(err).toBeInstanceOf(GrpcError);
     expect(err!.code).toBe(11);
