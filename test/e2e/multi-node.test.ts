@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachines, type Machine, type MachineSet } from '../fixtures/machines.js';
 import { KUBECTL, SKIFF } from '../fixtures/skiff-up.js';
 import { cgroupsMentioning, mountsUnder, processesMentioning } from '../fixtures/host-leftovers.js';
+import { forceCleanup } from '../fixtures/force-cleanup.js';
 
 const SPREAD = fileURLToPath(new URL('../../manifests/spread.yaml', import.meta.url));
 
@@ -127,6 +128,8 @@ describe('multi-node cluster on one machine', () => {
   afterAll(async () => {
     await Promise.all([...agents.values()].map((a) => stopProc(a)));
     await stopProc(server);
+    // after a failure half-way, a killed agent's containers may still run: nothing may stay behind
+    if (dir) await forceCleanup(dir, podUids);
     net?.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -176,8 +179,12 @@ describe('multi-node cluster on one machine', () => {
     const moved = await eventually(
       'six running replicas on m1 and m2',
       () => {
-        const live = pods().filter((p) => p.metadata.labels?.app === 'spread' && running(p));
-        return live.length === 6 && live.every((p) => p.spec.nodeName !== 'm3') && live;
+        const all = pods().filter((p) => p.metadata.labels?.app === 'spread');
+        const live = all.filter(running);
+        if (live.length === 6 && live.every((p) => p.spec.nodeName !== 'm3')) return live;
+        // not yet: what the pods look like now, for the message if this times out
+        const state = (p: PodJson) => `${p.metadata.name}@${p.spec.nodeName ?? '-'}:${p.status.phase ?? '-'}${running(p) ? '/ready' : ''}${p.metadata.deletionTimestamp ? '/deleting' : ''}`;
+        throw new Error(`pods now: ${all.map(state).join(' ')}`);
       },
       120_000,
     );
