@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,52 @@ describe('streamLog', () => {
       appendFileSync(path, 'f\n2026-11-24T01:00:01Z stdout F two\n');
       await new Promise((r) => setTimeout(r, 50));
       expect(text).toBe('one\nhalf\ntwo\n');
+      running = false;
+      await done;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still sends the last line when the file is removed right after the container stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-log-'));
+    try {
+      const path = join(dir, '0.log');
+      writeFileSync(path, '2026-11-24T01:00:00Z stdout F started\n');
+      let running = true;
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (d: Buffer) => (text += d.toString()));
+      const done = streamLog(path, out, { timestamps: false, follow: true, stillRunning: async () => running, signal: new AbortController().signal, pollMs: 300 });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(text).toBe('started\n');
+      // between two polls: the last line, the exit, and the kubelet removing the pod's logs
+      appendFileSync(path, '2026-11-24T01:00:01Z stdout F got-SIGTERM\n');
+      running = false;
+      rmSync(path);
+      await done;
+      expect(text).toBe('started\ngot-SIGTERM\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finishes a rotated file, then follows the new one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-log-'));
+    try {
+      const path = join(dir, '0.log');
+      writeFileSync(path, '2026-11-24T01:00:00Z stdout F one\n');
+      let running = true;
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (d: Buffer) => (text += d.toString()));
+      const done = streamLog(path, out, { timestamps: false, follow: true, stillRunning: async () => running, signal: new AbortController().signal, pollMs: 10 });
+      await new Promise((r) => setTimeout(r, 50));
+      appendFileSync(path, '2026-11-24T01:00:01Z stdout F two\n');
+      renameSync(path, `${path}.1`);
+      writeFileSync(path, '2026-11-24T01:00:02Z stdout F three\n');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(text).toBe('one\ntwo\nthree\n');
       running = false;
       await done;
     } finally {
