@@ -2,6 +2,7 @@
 // controllers in one process, behind leader election on the kube-system/kube-controller-manager
 // Lease (a standby copy waits). Every term starts from fresh informers, so a copy that loses and
 // regains the lease never acts on a stale cache.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { ApiClient } from '../client/rest-client.js';
 import { createEventRecorder } from '../client/events.js';
@@ -69,6 +70,8 @@ function buildControllers(ctx: ControllerContext, o: ControllerManagerOptions, a
 
 /** Runs every controller until `signal` aborts. */
 async function runTerm(o: ControllerManagerOptions, log: Logger, allocator: CidrAllocator | undefined, signal: AbortSignal): Promise<void> {
+  // every controller and informer waits on this one signal: more than Node's default 10 listeners
+  setMaxListeners(0, signal);
   const client = new ApiClient({ ...o.client, userAgent: 'skiff-controller-manager' });
   const informers = new SharedInformers(client);
   const ctx: ControllerContext = {
