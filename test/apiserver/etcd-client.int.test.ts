@@ -173,9 +173,10 @@ describe('etcd client on a real etcd', () => {
     const sockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
     const before = sockets();
     const c = new EtcdClient({ endpoints: [etcd.endpoint] });
-    await put(c, '/z/k', 'v');
+    const first = await put(c, '/z/k', 'v');
     const col = collector();
-    c.watch({ key: '/z/', rangeEnd: '/z0' }, col.handlers);
+    // from the next revision: a watch from "now" may be registered only after the put below
+    c.watch({ key: '/z/', rangeEnd: '/z0', startRevision: first.header.revision + 1 }, col.handlers);
     await put(c, '/z/k', 'v2');
     await col.until(() => col.events.length === 1);
     expect(sockets()).toBe(before + 1); // an open watch keeps its session referenced
