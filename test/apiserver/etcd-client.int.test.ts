@@ -273,11 +273,10 @@ describe('etcd going away and coming back', () => {
     await etcd.stop();
     await plain.until(() => plain.errors.length > 0);
     expect(plain.errors[0]!.message).toMatch(/UNAVAILABLE|closed|ECONNRESET|reset/i);
-    const t0 = Date.now();
+    // an error (the call's deadline bounds it), never a hang
     const err = await put(c, '/x/down', '1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/UNAVAILABLE|DEADLINE_EXCEEDED/);
-    expect(Date.now() - t0).toBeLessThan(10_000);
 
     await etcd.start();
     expect((await put(c, '/x/two', '2')).succeeded).toBe(true);
