@@ -65,72 +65,72 @@ describe('CRI log format', () => {
   });
 });
 
+/** streamLog following PATH in a fresh temp dir that starts with FIRST; `stop()` ends the container */
+function followLog(first: string, pollMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-log-'));
+  const path = join(dir, '0.log');
+  writeFileSync(path, first);
+  let running = true;
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  const done = streamLog(path, out, { timestamps: false, follow: true, stillRunning: async () => running, signal: new AbortController().signal, pollMs });
+  return {
+    path,
+    done,
+    text: () => text,
+    stop: () => void (running = false),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('streamLog', () => {
   it('follows appended records until the container stops', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-log-'));
+    const f = followLog('2026-11-24T01:00:00Z stdout F one\n2026-11-24T01:00:00Z stdout F hal', 10);
     try {
-      const path = join(dir, '0.log');
-      writeFileSync(path, '2026-11-24T01:00:00Z stdout F one\n2026-11-24T01:00:00Z stdout F hal');
-      let running = true;
-      const out = new PassThrough();
-      let text = '';
-      out.on('data', (d: Buffer) => (text += d.toString()));
-      const done = streamLog(path, out, { timestamps: false, follow: true, stillRunning: async () => running, signal: new AbortController().signal, pollMs: 10 });
-      await new Promise((r) => setTimeout(r, 50));
-      expect(text).toBe('one\n');
-      appendFileSync(path, 'f\n2026-11-24T01:00:01Z stdout F two\n');
-      await new Promise((r) => setTimeout(r, 50));
-      expect(text).toBe('one\nhalf\ntwo\n');
-      running = false;
-      await done;
+      await settle(50);
+      expect(f.text()).toBe('one\n');
+      appendFileSync(f.path, 'f\n2026-11-24T01:00:01Z stdout F two\n');
+      await settle(50);
+      expect(f.text()).toBe('one\nhalf\ntwo\n');
+      f.stop();
+      await f.done;
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      f.cleanup();
     }
   });
 
   it('still sends the last line when the file is removed right after the container stopped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-log-'));
+    const f = followLog('2026-11-24T01:00:00Z stdout F started\n', 300);
     try {
-      const path = join(dir, '0.log');
-      writeFileSync(path, '2026-11-24T01:00:00Z stdout F started\n');
-      let running = true;
-      const out = new PassThrough();
-      let text = '';
-      out.on('data', (d: Buffer) => (text += d.toString()));
-      const done = streamLog(path, out, { timestamps: false, follow: true, stillRunning: async () => running, signal: new AbortController().signal, pollMs: 300 });
-      await new Promise((r) => setTimeout(r, 50));
-      expect(text).toBe('started\n');
+      await settle(50);
+      expect(f.text()).toBe('started\n');
       // between two polls: the last line, the exit, and the kubelet removing the pod's logs
-      appendFileSync(path, '2026-11-24T01:00:01Z stdout F got-SIGTERM\n');
-      running = false;
-      rmSync(path);
-      await done;
-      expect(text).toBe('started\ngot-SIGTERM\n');
+      appendFileSync(f.path, '2026-11-24T01:00:01Z stdout F got-SIGTERM\n');
+      f.stop();
+      rmSync(f.path);
+      await f.done;
+      expect(f.text()).toBe('started\ngot-SIGTERM\n');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      f.cleanup();
     }
   });
 
   it('finishes a rotated file, then follows the new one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-log-'));
+    const f = followLog('2026-11-24T01:00:00Z stdout F one\n', 10);
     try {
-      const path = join(dir, '0.log');
-      writeFileSync(path, '2026-11-24T01:00:00Z stdout F one\n');
-      let running = true;
-      const out = new PassThrough();
-      let text = '';
-      out.on('data', (d: Buffer) => (text += d.toString()));
-      const done = streamLog(path, out, { timestamps: false, follow: true, stillRunning: async () => running, signal: new AbortController().signal, pollMs: 10 });
-      await new Promise((r) => setTimeout(r, 50));
-      appendFileSync(path, '2026-11-24T01:00:01Z stdout F two\n');
-      renameSync(path, `${path}.1`);
-      writeFileSync(path, '2026-11-24T01:00:02Z stdout F three\n');
-      await new Promise((r) => setTimeout(r, 100));
-      expect(text).toBe('one\ntwo\nthree\n');
-      running = false;
-      await done;
+      await settle(50);
+      appendFileSync(f.path, '2026-11-24T01:00:01Z stdout F two\n');
+      renameSync(f.path, `${f.path}.1`);
+      writeFileSync(f.path, '2026-11-24T01:00:02Z stdout F three\n');
+      await settle(100);
+      expect(f.text()).toBe('one\ntwo\nthree\n');
+      f.stop();
+      await f.done;
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      f.cleanup();
     }
   });
 });
