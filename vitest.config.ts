@@ -21,6 +21,19 @@ export default defineConfig({
         test: {
           name: 'system',
           include: ['test/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: ['test/e2e/multi-node.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+        },
+      },
+      {
+        // Three nodes, a server and a killed agent on one host: run alone (`npm test` runs it after
+        // the others). Beside the CRI tests, a replacement pod once failed its sandbox with the node's
+        // bridge holding an unexpected address; see the closing note of session 2.
+        test: {
+          name: 'serial',
+          include: ['test/e2e/multi-node.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',

@@ -3,7 +3,7 @@
 // across nodes by pod IP (host-gw routes), node failure (NotReady, pods replaced elsewhere) and the
 // agent rejoining; then everything stops and leaves nothing behind.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,29 @@ describe('multi-node cluster on one machine', () => {
     return node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   };
   const running = (p: PodJson) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+
+  /** runs WAIT; when it fails, the message also carries what the kubelets and runtimes logged about the pods not running */
+  async function withNodeLogs<T>(wait: () => Promise<T>): Promise<T> {
+    try {
+      return await wait();
+    } catch (e) {
+      const stuck = pods().filter((p) => !running(p) && !p.metadata.deletionTimestamp);
+      const lines: string[] = [];
+      for (const p of stuck) {
+        for (const part of ['kubelet', 'runtime']) {
+          let log = '';
+          try {
+            log = readFileSync(join(dir, p.spec.nodeName ?? '-', 'logs', `${part}.log`), 'utf8');
+          } catch {
+            continue;
+          }
+          const about = log.split('\n').filter((l) => l.includes(p.metadata.name) || l.includes(p.metadata.uid));
+          lines.push(`--- ${p.spec.nodeName} ${part} about ${p.metadata.name}:`, ...about.slice(-15), `--- ${p.spec.nodeName} ${part} last lines:`, ...log.split('\n').slice(-10));
+        }
+      }
+      throw new Error(`${(e as Error).message}\n${lines.join('\n')}`);
+    }
+  }
 
   function start(machine: Machine, args: string[]): Proc {
     const proc: Proc = { child: undefined as unknown as ChildProcess, out: '' };
@@ -176,7 +199,7 @@ describe('multi-node cluster on one machine', () => {
     await exited(victim, 10_000);
 
     await eventually('m3 to be NotReady', () => nodeReady('m3') !== 'True', 90_000);
-    const moved = await eventually(
+    const moved = await withNodeLogs(() => eventually(
       'six running replicas on m1 and m2',
       () => {
         const all = pods().filter((p) => p.metadata.labels?.app === 'spread');
@@ -187,7 +210,7 @@ describe('multi-node cluster on one machine', () => {
         throw new Error(`pods now: ${all.map(state).join(' ')}`);
       },
       120_000,
-    );
+    ));
     expect(new Set(moved.map((p) => p.spec.nodeName))).toEqual(new Set(['m1', 'm2']));
 
     // the agent returns with its data dir (no token needed): the node is Ready again and the pods
