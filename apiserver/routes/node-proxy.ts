@@ -12,6 +12,7 @@ import { forbidden, methodNotAllowed, serviceUnavailable } from '../../api/statu
 import type { ApiContext } from '../api-context.js';
 import type { UserInfo } from '../auth/token-file.js';
 import { kubeletBaseUrl } from './pod-log.js';
+import { streamFromKubelet } from './kubelet-stream.js';
 
 export interface NodeProxyTarget {
   node: string;
@@ -43,35 +44,7 @@ export async function serveNodeProxy(ctx: ApiContext, user: UserInfo, method: st
   const nodes = findByResource('', 'nodes')!;
   const node = (await ctx.registry.get(nodes, undefined, target.node)) as KubeObject as Node;
   const url = nodeProxyUrl(node, target, query);
-  await new Promise<void>((resolve, reject) => {
-    const upstream = https.request(url, {
-      method,
-      rejectUnauthorized: false,
-      headers: { Authorization: `Bearer ${ctx.adminToken}` },
-      timeout: 10_000,
-    });
-    upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
-    upstream.on('error', (e) => {
-      if (!reply.raw.headersSent) reject(serviceUnavailable(`cannot reach the kubelet of node ${JSON.stringify(target.node)} at ${url.host}: ${e.message}`));
-      else {
-        reply.raw.destroy();
-        resolve();
-      }
-    });
-    upstream.on('response', (res) => {
-      upstream.setTimeout(0);
-      reply.hijack();
-      reply.raw.writeHead(res.statusCode ?? 502, { 'Content-Type': res.headers['content-type'] ?? 'application/octet-stream' });
-      res.pipe(reply.raw);
-      reply.raw.on('close', () => {
-        res.destroy();
-        upstream.destroy();
-      });
-      res.on('end', () => resolve());
-      res.on('error', () => resolve());
-    });
-    upstream.end();
-  });
+  await streamFromKubelet(ctx, url, reply, { method, nodeName: target.node, defaultContentType: 'application/octet-stream', timeoutMessage: 'timed out' });
 }
 
 /** a buffered GET of PATH on NODE's kubelet, parsed as JSON; a non-2xx answer or no answer is a 503 naming the node */

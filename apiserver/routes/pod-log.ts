@@ -2,7 +2,6 @@
 // https://<InternalIP>:<kubeletEndpoint.Port>/containerLogs/{ns}/{pod}/{container}?<query>, with the
 // apiserver's admin token, streaming the body (follow works). The kubelet's certificate is
 // self-signed, so it is not verified.
-import https from 'node:https';
 import type { FastifyReply } from 'fastify';
 import type { KubeObject } from '../../api/types/meta.js';
 import type { Node, Pod } from '../../api/types/core.js';
@@ -10,6 +9,7 @@ import { findByResource } from '../../api/resources.js';
 import { badRequest, serviceUnavailable, StatusError } from '../../api/status.js';
 import type { ApiContext } from '../api-context.js';
 import type { Query } from './query.js';
+import { streamFromKubelet } from './kubelet-stream.js';
 
 const PASSED = ['follow', 'previous', 'sinceSeconds', 'sinceTime', 'timestamps', 'tailLines', 'limitBytes'];
 
@@ -62,37 +62,12 @@ export async function servePodLog(ctx: ApiContext, ns: string, name: string, que
   const pod = (await ctx.registry.get(pods, ns, name)) as KubeObject as Pod;
   const container = logContainer(pod, query.get('container'));
   const node = await podNode(ctx, pod);
-  const nodeName = node.metadata.name;
   const url = kubeletLogUrl(node, ns, name, container, query);
-  await new Promise<void>((resolve, reject) => {
-    const upstream = https.request(url, {
-      method: 'GET',
-      rejectUnauthorized: false,
-      headers: { Authorization: `Bearer ${ctx.adminToken}` },
-      timeout: 10_000,
-    });
-    upstream.on('timeout', () => upstream.destroy(new Error('timed out connecting')));
-    upstream.on('error', (e) => {
-      if (!reply.raw.headersSent) reject(serviceUnavailable(`cannot reach the kubelet of node ${JSON.stringify(nodeName)} at ${url.host}: ${e.message}`));
-      else {
-        reply.raw.destroy();
-        resolve();
-      }
-    });
-    upstream.on('response', (res) => {
-      upstream.setTimeout(0);
-      reply.hijack();
-      const ct = res.headers['content-type'] ?? 'text/plain';
-      reply.raw.writeHead(res.statusCode ?? 502, { 'Content-Type': ct, 'Transfer-Encoding': 'chunked' });
-      res.pipe(reply.raw);
-      const stop = (): void => {
-        res.destroy();
-        upstream.destroy();
-      };
-      reply.raw.on('close', stop);
-      res.on('end', () => resolve());
-      res.on('error', () => resolve());
-    });
-    upstream.end();
+  await streamFromKubelet(ctx, url, reply, {
+    method: 'GET',
+    nodeName: node.metadata.name,
+    defaultContentType: 'text/plain',
+    headers: { 'Transfer-Encoding': 'chunked' },
+    timeoutMessage: 'timed out connecting',
   });
 }
