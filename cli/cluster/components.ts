@@ -81,7 +81,7 @@ export function runtimeComponent(layout: ClusterLayout): ComponentSpec {
   return skiff(
     layout,
     'runtime',
-    ['--root', layout.runtimeRoot, '--socket', layout.runtimeSocket, '--cni-conf-dir', layout.cniConfDir, '--cni-bin-dir', '/usr/lib/cni'],
+    ['--root', layout.runtimeRoot, '--socket', layout.runtimeSocket, '--cni-conf-dir', layout.cniConfDir, '--cni-bin-dir', '/usr/lib/cni', '--await-pod-cidr'],
     { ready: () => waitForFile('the runtime socket', layout.runtimeSocket) },
   );
 }

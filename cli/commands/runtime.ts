@@ -1,5 +1,5 @@
 // `skiff runtime`: the CRI service on a unix socket.
-//   skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir D] [--cni-bin-dir D] [--pod-cidr CIDR]
+//   skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir D] [--cni-bin-dir D] [--pod-cidr CIDR | --await-pod-cidr]
 //                 [--bridge NAME] [--image-root DIR] [--executor-root DIR] [--log-level LEVEL]
 import { pino } from 'pino';
 import { FlagError, parseFlags, str } from '../flags.js';
@@ -17,7 +17,7 @@ export const RUNTIME_DEFAULTS = {
 export async function run(argv: string[]): Promise<number> {
   let flags;
   try {
-    flags = parseFlags(argv, { values: ['root', 'socket', 'cni-conf-dir', 'cni-bin-dir', 'pod-cidr', 'bridge', 'image-root', 'log-level', 'executor-root'], booleans: ['help'], aliases: { h: 'help' } });
+    flags = parseFlags(argv, { values: ['root', 'socket', 'cni-conf-dir', 'cni-bin-dir', 'pod-cidr', 'bridge', 'image-root', 'log-level', 'executor-root'], booleans: ['help', 'await-pod-cidr'], aliases: { h: 'help' } });
   } catch (err) {
     if (err instanceof FlagError) {
       process.stderr.write(`skiff runtime: ${err.message}\n`);
@@ -27,15 +27,23 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (flags.flags.help) {
     process.stdout.write(
-      'usage: skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR]] [--pod-cidr CIDR]\n' +
-        '                     [--bridge NAME] [--image-root DIR] [--executor-root DIR] [--log-level LEVEL]\n' +
-        '  the default conflist (written when the conf dir has none) uses --bridge (default skiff0) and --pod-cidr\n',
+      'usage: skiff runtime [--root DIR] [--socket PATH] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR]]\n' +
+        '                     [--pod-cidr CIDR | --await-pod-cidr] [--bridge NAME] [--image-root DIR]\n' +
+        '                     [--executor-root DIR] [--log-level LEVEL]\n' +
+        '  the default conflist (written when the conf dir has none) uses --bridge (default skiff0) and --pod-cidr\n' +
+        '  (default 10.88.0.0/16); with --await-pod-cidr it is written when the kubelet hands over the node\'s\n' +
+        '  pod CIDR (UpdateRuntimeConfig), and NetworkReady stays false until then\n',
     );
     return 0;
   }
-  const podCidr = str(flags, 'pod-cidr', RUNTIME_DEFAULTS.podCidr);
+  const awaitPodCidr = flags.flags['await-pod-cidr'] === true;
+  if (awaitPodCidr && str(flags, 'pod-cidr') !== undefined) {
+    process.stderr.write('skiff runtime: --pod-cidr and --await-pod-cidr exclude each other\n');
+    return 2;
+  }
+  const podCidr = awaitPodCidr ? undefined : str(flags, 'pod-cidr', RUNTIME_DEFAULTS.podCidr);
   try {
-    parseCidr(podCidr, '--pod-cidr');
+    if (podCidr !== undefined) parseCidr(podCidr, '--pod-cidr');
   } catch (err) {
     process.stderr.write(`skiff runtime: ${(err as Error).message}\n`);
     return 2;

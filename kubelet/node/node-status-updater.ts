@@ -1,5 +1,6 @@
-// Registers the Node and keeps its status current: checked every 10 s, written when something other
-// than the heartbeat changed and at least once a minute. Hands the Node's spec.podCIDR to the
+// Registers the Node and keeps its status current: checked every 10 s (every second until the Node
+// first turns Ready, as the kubelet's fast start-up updates do), written when something other than
+// the heartbeat changed and at least once a minute. Hands the Node's spec.podCIDR to the
 // runtime (CRI UpdateRuntimeConfig) whenever it appears or changes.
 import type { Logger } from 'pino';
 import type { Node, NodeStatus } from '../../api/types/core.js';
@@ -15,6 +16,8 @@ export type NodeObject = Node & KubeObject;
 
 export const NODE_STATUS_CHECK_MS = 10_000;
 export const NODE_STATUS_MAX_AGE_MS = 60_000;
+/** check interval until the Node is first Ready (waiting for its pod CIDR and the runtime's network) */
+export const NODE_STATUS_STARTUP_CHECK_MS = 1_000;
 
 export interface NodeStatusUpdaterOptions {
   nodes: ResourceClient<NodeObject>;
@@ -35,6 +38,7 @@ export class NodeStatusUpdater {
   private lastStatus?: NodeStatus;
   private podCidrSent?: string;
   private uid?: string;
+  private wasReady = false;
 
   constructor(private readonly o: NodeStatusUpdaterOptions) {}
 
@@ -107,6 +111,7 @@ export class NodeStatusUpdater {
         const written = await this.o.nodes.updateStatus(undefined, { ...base, status });
         this.lastStatus = status;
         this.lastWrittenAt = Date.now();
+        if (status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) this.wasReady = true;
         await this.handPodCidr(written);
         return;
       } catch (err) {
@@ -150,9 +155,13 @@ export class NodeStatusUpdater {
       } catch (err) {
         this.o.log.warn({ err: (err as Error).message }, 'node status update failed');
       }
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), NODE_STATUS_CHECK_MS);
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.checkInterval());
     };
-    this.timer = setTimeout(() => void loop(), NODE_STATUS_CHECK_MS);
+    this.timer = setTimeout(() => void loop(), this.checkInterval());
+  }
+
+  private checkInterval(): number {
+    return this.wasReady ? NODE_STATUS_CHECK_MS : NODE_STATUS_STARTUP_CHECK_MS;
   }
 
   stop(): void {

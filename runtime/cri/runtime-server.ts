@@ -40,7 +40,8 @@ export interface RuntimeServiceOptions {
   root: string;
   socket: string;
   cniConfDir: string;
-  podCidr: string;
+  /** subnet of the default conflist; undefined: the network waits for UpdateRuntimeConfig */
+  podCidr?: string;
   /** bridge and network name of the default conflist (tests use their own) */
   bridge?: string;
   networkName?: string;

@@ -23,6 +23,8 @@ export function defaultConfList(opts: DefaultConfListOptions): CniConfList {
         type: 'bridge',
         bridge: opts.bridge ?? 'skiff0',
         isGateway: true,
+        // a bridge still carrying an earlier subnet's gateway takes the new one (as kubenet does)
+        forceAddress: true,
         ipMasq: true,
         hairpinMode: true,
         ipam: {

@@ -21,7 +21,8 @@ export interface PodNetwork {
 export interface CniNetworkOptions {
   confDir: string;
   exec: CniPluginExec;
-  podCidr: string;
+  /** the default conflist's subnet; undefined: none is written until setPodCidr hands one over */
+  podCidr?: string;
   ipamDataDir: string;
   bridge?: string;
   networkName?: string;
@@ -32,11 +33,16 @@ export class CniNetwork implements PodNetwork {
 
   constructor(private readonly opts: CniNetworkOptions) {}
 
-  /** Writes the default conflist when the conf dir holds none; returns the file used. */
-  async ensureConf(): Promise<string> {
+  /**
+   * The conf file in use. When the conf dir holds none, writes the default conflist if a pod CIDR is
+   * known; returns undefined while waiting for one (a bridge given a provisional subnet would keep
+   * that address, and every later ADD with the real subnet would fail).
+   */
+  async ensureConf(): Promise<string | undefined> {
     await fs.mkdir(this.opts.confDir, { recursive: true });
     const existing = pickConfFile(await fs.readdir(this.opts.confDir));
     if (existing) return join(this.opts.confDir, existing);
+    if (this.opts.podCidr === undefined) return undefined;
     await this.writeDefault(this.opts.podCidr);
     return join(this.opts.confDir, DEFAULT_CONFLIST_NAME);
   }
@@ -51,6 +57,9 @@ export class CniNetwork implements PodNetwork {
 
   private async load(): Promise<CniConfList> {
     const file = await this.ensureConf();
+    if (file === undefined) {
+      throw new Error(`no network configuration in ${this.opts.confDir} yet: waiting for the node's pod CIDR (CRI UpdateRuntimeConfig from the kubelet)`);
+    }
     this.conf = parseConf(file, await fs.readFile(file, 'utf8'));
     return this.conf;
   }
@@ -68,6 +77,11 @@ export class CniNetwork implements PodNetwork {
 
   async setPodCidr(podCidr: string): Promise<void> {
     const file = await this.ensureConf();
+    if (file === undefined) {
+      await this.writeDefault(podCidr);
+      this.conf = undefined;
+      return;
+    }
     if (!file.endsWith(DEFAULT_CONFLIST_NAME)) return;
     const current = parseConf(file, await fs.readFile(file, 'utf8'));
     const ipam = current.plugins[0]?.ipam as { ranges?: { subnet: string }[][] } | undefined;

@@ -1,7 +1,8 @@
 // `skiff runtime` as a process (the built CLI): serves the CRI on a 0600 socket, writes the default
-// conflist for --pod-cidr into an empty conf dir, stops cleanly on SIGTERM; bad flags exit 2.
+// conflist for --pod-cidr into an empty conf dir (or, with --await-pod-cidr, once UpdateRuntimeConfig
+// hands one over), stops cleanly on SIGTERM; bad flags exit 2.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,37 @@ describe('skiff runtime (CLI)', () => {
     expect(existsSync(socket)).toBe(false);
   });
 
+  it('with --await-pod-cidr reports NetworkReady false until UpdateRuntimeConfig hands over the pod CIDR', async () => {
+    const socket = join(dir, 'run', 'await.sock');
+    const confDir = join(dir, 'await.d');
+    const child = spawn(process.execPath, [cli, 'runtime', '--root', join(dir, 'root2'), '--socket', socket, '--cni-conf-dir', confDir, '--await-pod-cidr', '--bridge', 'skiffclitest1', '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 300 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(socket), stderr).toBe(true);
+      const client = createCriClient(socket, { timeoutMs: 10_000 });
+      try {
+        const networkReady = async () => (await client.status({})).status?.conditions.find((c) => c.type === 'NetworkReady');
+        expect(await networkReady()).toMatchObject({ status: false, reason: 'NetworkPluginNotReady' });
+        expect((await networkReady())?.message).toContain("waiting for the node's pod CIDR");
+        expect(readdirSync(confDir)).toEqual([]);
+        await client.updateRuntimeConfig({ runtime_config: { network_config: { pod_cidr: '10.231.8.0/24' } } });
+        expect((await networkReady())?.status).toBe(true);
+        const conf = JSON.parse(readFileSync(join(confDir, '10-skiff.conflist'), 'utf8'));
+        expect(conf.plugins[0]).toMatchObject({ type: 'bridge', bridge: 'skiffclitest1', forceAddress: true, ipam: { ranges: [[{ subnet: '10.231.8.0/24' }]] } });
+      } finally {
+        client.close();
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('rejects bad flags with exit status 2 and a message naming them', () => {
     const unknown = spawnSync(process.execPath, [cli, 'runtime', '--bogus'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
@@ -55,5 +87,8 @@ describe('skiff runtime (CLI)', () => {
     const bridge = spawnSync(process.execPath, [cli, 'runtime', '--bridge', 'much-too-long-bridge-name'], { encoding: 'utf8' });
     expect(bridge.status).toBe(2);
     expect(bridge.stderr).toContain('--bridge: "much-too-long-bridge-name"');
+    const both = spawnSync(process.execPath, [cli, 'runtime', '--pod-cidr', '10.1.2.0/24', '--await-pod-cidr'], { encoding: 'utf8' });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--pod-cidr and --await-pod-cidr exclude each other');
   });
 });

@@ -164,6 +164,10 @@ describe('multi-node cluster on one machine', () => {
     for (const p of pods().filter(running)) perNode.set(p.spec.nodeName!, (perNode.get(p.spec.nodeName!) ?? 0) + 1);
     expect([...perNode.keys()].sort()).toEqual(['m1', 'm2', 'm3']);
     expect(Math.max(...perNode.values())).toBeLessThanOrEqual(3);
+    // every pod's IP lies in its node's /24 pod CIDR: no pod got an address before the CIDR was known
+    const nodes = (JSON.parse(kubectl(['get', 'nodes', '-o', 'json'])) as { items: { metadata: { name: string }; spec: { podCIDR?: string } }[] }).items;
+    const net24 = new Map(nodes.map((n) => [n.metadata.name, n.spec.podCIDR?.replace(/\.0\/24$/, '.')]));
+    for (const p of pods().filter(running)) expect(`${p.spec.nodeName} ${p.status.podIP}`).toMatch(`${p.spec.nodeName} ${net24.get(p.spec.nodeName!)}`);
   });
 
   it('lets a pod on one node fetch a page from a pod on another node by pod IP', async () => {

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../api/types/meta.js';
 import { ApiError } from '../../client/api-error.js';
 import type { ResourceClient } from '../../client/types.js';
@@ -48,6 +48,39 @@ describe('node registration', () => {
     await u.tick();
     await u.tick();
     expect(cri.calls.filter((c) => c.startsWith('updateRuntimeConfig'))).toEqual(['updateRuntimeConfig 10.244.3.0/24']);
+  });
+
+  it('checks every second until the Node is Ready (its pod CIDR handed over), then every 10 s', async () => {
+    vi.useFakeTimers();
+    try {
+      const nodes = new FakeResourceClient();
+      const cri = new FakeCri();
+      cri.awaitPodCidr = true;
+      const u = updater(nodes, cri);
+      await u.register();
+      const ready = async () => ((await nodes.get(undefined, 'n1')) as NodeObject).status?.conditions?.find((c) => c.type === 'Ready');
+      expect((await ready())?.status).toBe('False');
+      expect((await ready())?.message).toContain('waiting for the pod CIDR');
+      const gets = vi.spyOn(nodes, 'get');
+      u.start();
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(gets).toHaveBeenCalledTimes(3);
+
+      const node = (await nodes.get(undefined, 'n1')) as NodeObject;
+      nodes.put({ ...node, spec: { podCIDR: '10.244.5.0/24' } } as KubeObject);
+      gets.mockClear();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(cri.podCidr).toBe('10.244.5.0/24');
+      expect((await ready())?.status).toBe('True');
+      gets.mockClear();
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(gets).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(gets).toHaveBeenCalledTimes(1);
+      u.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('registers again when the Node was deleted', async () => {

@@ -1,6 +1,6 @@
 // The CNI client over scripted plugins: chaining, DEL order and tolerance, CHECK, conf handling,
 // and the binary runner's environment, stdin and error parsing (with small shell-script plugins).
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,26 @@ describe('CNI network', () => {
     await net.add(att);
     expect(exec.calls.map((c) => c.plugin)).toEqual(['ptp']);
     expect((await net.ready()).ok).toBe(true);
+  });
+
+  it('without a pod CIDR writes no conflist, is not ready and refuses ADD until setPodCidr hands one over', async () => {
+    const confDir = join(dir, 'net.d');
+    const exec = new Scripted();
+    const net = new CniNetwork({ confDir, exec, ipamDataDir: '/d' });
+    expect(await net.ensureConf()).toBeUndefined();
+    expect(readdirSync(confDir)).toEqual([]);
+    const waiting = await net.ready();
+    expect(waiting.ok).toBe(false);
+    expect(waiting.message).toContain("waiting for the node's pod CIDR");
+    await expect(net.add(att)).rejects.toThrow(`no network configuration in ${confDir} yet`);
+    expect(exec.calls).toEqual([]);
+
+    await net.setPodCidr('10.9.4.0/24');
+    const written = JSON.parse(readFileSync(join(confDir, '10-skiff.conflist'), 'utf8'));
+    expect(written.plugins[0]).toMatchObject({ type: 'bridge', forceAddress: true, ipam: { ranges: [[{ subnet: '10.9.4.0/24' }]] } });
+    expect((await net.ready()).ok).toBe(true);
+    await net.add(att);
+    expect(exec.calls.map((c) => c.plugin)).toEqual(['bridge', 'portmap', 'loopback']);
   });
 
   it('runs plugin binaries with the CNI environment and parses their error JSON', async () => {
