@@ -128,11 +128,10 @@ async function main(): Promise<void> {
       console.log(`round ${round} api:  ${N} pod creates over HTTPS, concurrency ${CONCURRENCY}: ${apiRate.toFixed(0)} creates/s (ratio ${(apiRate / etcdRate).toFixed(2)}); cpu: apiserver ${(cpuSeconds(child.pid) - cpuBefore[0]).toFixed(2)} s, etcd ${(cpuSeconds(etcd.pid) - cpuBefore[1]).toFixed(2)} s, bench client ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(2)} s, over ${apiSeconds.toFixed(2)} s`);
       rounds.push({ etcdRate, apiRate, ratio: apiRate / etcdRate, lat });
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const etcdRate = median(rounds.map((r) => r.etcdRate));
-    const apiRate = median(rounds.map((r) => r.apiRate));
-    const ratio = median(rounds.map((r) => r.ratio));
-    const lat = rounds.flatMap((r) => r.lat).sort((a, b) => a - b);
+    const etcdRate = percentile(rounds.map((r) => r.etcdRate), 50);
+    const apiRate = percentile(rounds.map((r) => r.apiRate), 50);
+    const ratio = percentile(rounds.map((r) => r.ratio), 50);
+    const lat = rounds.flatMap((r) => r.lat);
     const p50 = percentile(lat, 50);
     const p99 = percentile(lat, 99);
     console.log(`etcd: median ${etcdRate.toFixed(0)} puts/s over ${ROUNDS} rounds`);

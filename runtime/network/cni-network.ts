@@ -77,15 +77,13 @@ export class CniNetwork implements PodNetwork {
 
   async setPodCidr(podCidr: string): Promise<void> {
     const file = await this.ensureConf();
-    if (file === undefined) {
-      await this.writeDefault(podCidr);
-      this.conf = undefined;
-      return;
+    // no conf yet (awaiting a CIDR): write the default; a foreign one stays; our own is rewritten if it differs
+    if (file !== undefined) {
+      if (!file.endsWith(DEFAULT_CONFLIST_NAME)) return;
+      const current = parseConf(file, await fs.readFile(file, 'utf8'));
+      const ipam = current.plugins[0]?.ipam as { ranges?: { subnet: string }[][] } | undefined;
+      if (ipam?.ranges?.[0]?.[0]?.subnet === podCidr) return;
     }
-    if (!file.endsWith(DEFAULT_CONFLIST_NAME)) return;
-    const current = parseConf(file, await fs.readFile(file, 'utf8'));
-    const ipam = current.plugins[0]?.ipam as { ranges?: { subnet: string }[][] } | undefined;
-    if (ipam?.ranges?.[0]?.[0]?.subnet === podCidr) return;
     await this.writeDefault(podCidr);
     this.conf = undefined;
   }
